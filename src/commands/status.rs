@@ -1,0 +1,42 @@
+//! `leindex status`: what the index holds.
+use clap::Args;
+
+use super::{emit, emit_json, human_bytes, table, QueryArgs};
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub query: QueryArgs,
+}
+
+pub fn run(args: StatusArgs) -> anyhow::Result<()> {
+    let (root, store) = args.query.open()?;
+    let status = store.status(&root)?;
+    if args.query.json {
+        return emit_json(&status);
+    }
+    let mut t = table();
+    t.set_header(["language", "files", "symbols", "source size"]);
+    for l in &status.languages {
+        t.add_row([l.language.clone(), l.files.to_string(), l.symbols.to_string(), human_bytes(l.bytes)]);
+    }
+    let last = match (status.last_run_unix, status.last_run_ms) {
+        (Some(at), Some(ms)) => format!("unix time {at}, took {:.2}s", ms as f64 / 1000.0),
+        _ => "unknown".into(),
+    };
+    emit(&format!(
+        "root:     {}\nindex:    {} ({})\nschema:   {} (leindex {})\nmodel:    {}\nlast run: {}\n{} files, {} symbols, {} call sites, {} imports, {} files with syntax errors\n{t}\n",
+        status.root,
+        status.index_path,
+        human_bytes(status.index_bytes),
+        status.schema_version,
+        status.tool_version,
+        status.model_id,
+        last,
+        status.files,
+        status.symbols,
+        status.call_sites,
+        status.imports,
+        status.files_with_parse_errors,
+    ))
+}

@@ -1,0 +1,391 @@
+//! Index: one run of the pipeline, walk -> read + hash -> parse + extract -> store.
+//!
+//! Files are processed in path order, in batches: the rayon pool reads, hashes and
+//! parses batch k+1 while this thread writes batch k, so node ids come out the same on
+//! every run. A file whose BLAKE3 hash matches the stored one is not parsed again; a
+//! changed file replaces its own rows; a file that disappeared (or became binary,
+//! too large or unreadable) loses its rows.
+//!
+//! A first build, a `--rebuild`, or a rebuild forced by an older schema writes a fresh
+//! database beside the current one and renames it into place at the end; an incremental
+//! run is one transaction. Either way an interrupted or failed run leaves the previous
+//! index usable.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::core::error::{Error, Result};
+use crate::core::lang::{parse_and_extract, FileContext, FileExtract};
+use crate::core::store::{self, FileInfo, FileRow, Store};
+use crate::core::walk::{self, Candidate, Manifests, SkipReason, Skipped, INDEX_DIR};
+
+/// Default cap on the size of an indexed file.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
+const BATCH: usize = 256;
+/// How much of a file is checked for NUL bytes to call it binary.
+const BINARY_SNIFF: usize = 8192;
+
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    pub max_file_size: u64,
+    pub rebuild: bool,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        IndexOptions {
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            rebuild: false,
+        }
+    }
+}
+
+/// Receives progress; core never draws anything itself.
+pub trait Progress: Sync {
+    fn start(&self, _total: u64) {}
+    fn advance(&self, _n: u64) {}
+    fn finish(&self) {}
+}
+
+/// Progress that goes nowhere.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FileCounts {
+    pub new: u64,
+    pub changed: u64,
+    pub unchanged: u64,
+    pub removed: u64,
+    pub skipped: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageSummary {
+    pub files: u64,
+    pub symbols: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedFile {
+    pub path: String,
+    pub reason: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexSummary {
+    pub root: String,
+    pub full_build: bool,
+    pub files: FileCounts,
+    /// Files and symbols per language in the index after the run.
+    pub languages: BTreeMap<String, LanguageSummary>,
+    /// Totals in the index after the run.
+    pub symbols: u64,
+    pub call_sites: u64,
+    /// Symbols and call sites written by this run (new and changed files).
+    pub symbols_written: u64,
+    pub call_sites_written: u64,
+    pub files_with_parse_errors: u64,
+    /// Files with invalid UTF-8, indexed with replacement characters in their text.
+    pub lossy_utf8: Vec<String>,
+    pub skipped: Vec<SkippedFile>,
+    pub elapsed_ms: u64,
+}
+
+enum Outcome {
+    Unchanged,
+    Parsed {
+        extract: FileExtract,
+        hash: [u8; 32],
+        lossy: bool,
+    },
+    Skipped(SkipReason),
+}
+
+/// Check that `path` is a directory and return it canonicalized.
+pub fn resolve_root(path: &Path) -> Result<PathBuf> {
+    let meta = std::fs::metadata(path).map_err(|_| Error::PathNotFound(path.to_path_buf()))?;
+    if !meta.is_dir() {
+        return Err(Error::NotADirectory(path.to_path_buf()));
+    }
+    path.canonicalize()
+        .map_err(|_| Error::PathNotFound(path.to_path_buf()))
+}
+
+/// Build or update the index of `root`.
+pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<IndexSummary> {
+    let started = Instant::now();
+    let root = resolve_root(root)?;
+    let dir = root.join(INDEX_DIR);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::Io {
+        path: dir.clone(),
+        source: e,
+    })?;
+    let ignore_file = dir.join(".gitignore");
+    if !ignore_file.exists() {
+        std::fs::write(&ignore_file, "# Created by leindex: the index is not source.\n*\n")
+            .map_err(|e| Error::Io {
+                path: ignore_file.clone(),
+                source: e,
+            })?;
+    }
+
+    let existing = if opts.rebuild {
+        None
+    } else {
+        match Store::open(&root) {
+            Ok(s) => Some(s),
+            Err(Error::NoIndex(_)) | Err(Error::SchemaTooOld { .. }) => None,
+            Err(e) => return Err(e),
+        }
+    };
+
+    let walked = walk::walk(&root, opts.max_file_size);
+    progress.start(walked.files.len() as u64);
+    let mut summary = IndexSummary {
+        root: root.display().to_string(),
+        full_build: existing.is_none(),
+        files: FileCounts::default(),
+        languages: BTreeMap::new(),
+        symbols: 0,
+        call_sites: 0,
+        symbols_written: 0,
+        call_sites_written: 0,
+        files_with_parse_errors: 0,
+        lossy_utf8: Vec::new(),
+        skipped: Vec::new(),
+        elapsed_ms: 0,
+    };
+    for s in &walked.skipped {
+        note_skip(&mut summary, s);
+    }
+
+    let store = match existing {
+        Some(mut store) => {
+            let old = store.file_rows()?;
+            let writer = store.writer()?;
+            write_all(&writer, &walked.files, &walked.manifests, &old, opts, progress, &mut summary)?;
+            finish_meta(&writer, started)?;
+            writer.commit()?;
+            store
+        }
+        None => {
+            let tmp = dir.join(format!("{}.building-{}", store::DB_FILE, std::process::id()));
+            remove_stale_builds(&dir);
+            let result = (|| {
+                let mut store = Store::create(&tmp)?;
+                let writer = store.writer()?;
+                let none = HashMap::new();
+                write_all(&writer, &walked.files, &walked.manifests, &none, opts, progress, &mut summary)?;
+                finish_meta(&writer, started)?;
+                writer.commit()?;
+                store.finish_build()?;
+                replace_index(&root, &tmp)
+            })();
+            if result.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            result?;
+            Store::open(&root)?
+        }
+    };
+    progress.finish();
+
+    let status = store.status(&root)?;
+    summary.symbols = status.symbols;
+    summary.call_sites = status.call_sites;
+    summary.files_with_parse_errors = status.files_with_parse_errors;
+    for l in status.languages {
+        summary.languages.insert(
+            l.language,
+            LanguageSummary {
+                files: l.files,
+                symbols: l.symbols,
+            },
+        );
+    }
+    summary.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(summary)
+}
+
+fn note_skip(summary: &mut IndexSummary, s: &Skipped) {
+    summary.files.skipped += 1;
+    summary.skipped.push(SkippedFile {
+        path: s.rel_path.clone(),
+        reason: s.reason.label().to_string(),
+        detail: s.reason.to_string(),
+    });
+}
+
+fn finish_meta(writer: &store::Writer, started: Instant) -> Result<()> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    writer.set_meta("last_run_unix", &now.to_string())?;
+    writer.set_meta("last_run_ms", &started.elapsed().as_millis().to_string())?;
+    writer.set_meta("tool_version", env!("CARGO_PKG_VERSION"))
+}
+
+fn process(c: &Candidate, m: &Manifests, old: Option<&FileRow>, max_size: u64) -> Outcome {
+    let bytes = match std::fs::read(&c.abs_path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Outcome::Skipped(SkipReason::Vanished)
+        }
+        Err(e) => return Outcome::Skipped(SkipReason::Unreadable(e.to_string())),
+    };
+    if bytes.len() as u64 > max_size {
+        return Outcome::Skipped(SkipReason::TooLarge {
+            size: bytes.len() as u64,
+            limit: max_size,
+        });
+    }
+    if bytes[..bytes.len().min(BINARY_SNIFF)].contains(&0) {
+        return Outcome::Skipped(SkipReason::Binary);
+    }
+    let hash = *blake3::hash(&bytes).as_bytes();
+    if old.is_some_and(|o| o.hash == hash) {
+        return Outcome::Unchanged;
+    }
+    let lossy = std::str::from_utf8(&bytes).is_err();
+    let ctx = FileContext {
+        rel_path: c.rel_path.clone(),
+        prefix: walk::name_prefix(m, c.language, &c.rel_path),
+    };
+    let extract = parse_and_extract(c.language, &ctx, &bytes);
+    Outcome::Parsed {
+        extract,
+        hash,
+        lossy,
+    }
+}
+
+fn write_all(
+    writer: &store::Writer,
+    files: &[Candidate],
+    manifests: &Manifests,
+    old: &HashMap<String, FileRow>,
+    opts: &IndexOptions,
+    progress: &dyn Progress,
+    summary: &mut IndexSummary,
+) -> Result<()> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(1);
+    std::thread::scope(|scope| -> Result<()> {
+        scope.spawn(move || {
+            for chunk in files.chunks(BATCH) {
+                let outcomes: Vec<Outcome> = chunk
+                    .par_iter()
+                    .map(|c| {
+                        let o = process(c, manifests, old.get(&c.rel_path), opts.max_file_size);
+                        progress.advance(1);
+                        o
+                    })
+                    .collect();
+                if tx.send(outcomes).is_err() {
+                    return; // the writer failed; stop parsing
+                }
+            }
+        });
+        let mut chunks = files.chunks(BATCH);
+        for outcomes in rx.iter() {
+            let chunk = chunks.next().expect("one outcome batch per chunk");
+            for (c, outcome) in chunk.iter().zip(outcomes) {
+                let prev = old.get(&c.rel_path);
+                match outcome {
+                    Outcome::Unchanged => summary.files.unchanged += 1,
+                    Outcome::Parsed {
+                        extract,
+                        hash,
+                        lossy,
+                    } => {
+                        if let Some(p) = prev {
+                            writer.remove_file(p.id)?;
+                            summary.files.changed += 1;
+                        } else {
+                            summary.files.new += 1;
+                        }
+                        if lossy {
+                            summary.lossy_utf8.push(c.rel_path.clone());
+                        }
+                        let info = FileInfo {
+                            rel_path: &c.rel_path,
+                            language: c.language,
+                            hash: &hash,
+                            size: c.size,
+                            mtime_ns: c.mtime_ns,
+                            lossy_utf8: lossy,
+                        };
+                        let (syms, calls) = writer.insert_file(&info, &extract)?;
+                        summary.symbols_written += syms as u64;
+                        summary.call_sites_written += calls as u64;
+                    }
+                    Outcome::Skipped(reason) => {
+                        if let Some(p) = prev {
+                            writer.remove_file(p.id)?;
+                            summary.files.removed += 1;
+                        }
+                        note_skip(
+                            summary,
+                            &Skipped {
+                                rel_path: c.rel_path.clone(),
+                                reason,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        Ok(())
+    })?;
+    // Files that are no longer walked (deleted, now ignored, or skipped by the walk).
+    let walked: std::collections::HashSet<&str> =
+        files.iter().map(|c| c.rel_path.as_str()).collect();
+    let mut gone: Vec<(&String, &FileRow)> = old
+        .iter()
+        .filter(|(p, _)| !walked.contains(p.as_str()))
+        .collect();
+    gone.sort_by_key(|(p, _)| *p);
+    for (_, row) in gone {
+        writer.remove_file(row.id)?;
+        summary.files.removed += 1;
+    }
+    Ok(())
+}
+
+fn remove_stale_builds(dir: &Path) {
+    let prefix = format!("{}.building-", store::DB_FILE);
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+/// Move a finished build into place. The old database's write-ahead log must not
+/// outlive it (SQLite would apply it to the new file), so the old index is opened and
+/// closed once, which checkpoints and removes its WAL, and leftovers are deleted.
+fn replace_index(root: &Path, built: &Path) -> Result<()> {
+    let target = store::db_path(root);
+    if target.exists() {
+        if let Ok(old) = rusqlite::Connection::open(&target) {
+            let _ = old.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+            let _ = old.close();
+        }
+    }
+    for suffix in ["-wal", "-shm"] {
+        let mut p = target.clone().into_os_string();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+    std::fs::rename(built, &target).map_err(|e| Error::Io {
+        path: target.clone(),
+        source: e,
+    })
+}

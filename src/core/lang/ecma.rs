@@ -1,0 +1,455 @@
+//! TypeScript, TSX and JavaScript (one extractor; the grammars share node kinds):
+//! functions, arrow functions bound to names, classes, methods, interfaces, type
+//! aliases, enums, namespaces, UPPER_CASE constants, JSDoc, decorators, ES imports and
+//! re-exports, `require`, heritage clauses, calls and `new`, and complexity as ESLint's
+//! `complexity` rule counts it.
+
+use tree_sitter::Node;
+
+use super::engine::{clean_comment_lines, Cx, Visit};
+use super::python::is_constant_name;
+use super::{Import, ImportName, Param, Relation, SymbolKind};
+
+pub(super) fn extract(cx: &mut Cx, node: Node) -> Visit {
+    match node.kind() {
+        "function_declaration" | "generator_function_declaration" | "function_signature" => {
+            named_function(cx, node, node, SymbolKind::Function)
+        }
+        "method_definition" | "method_signature" | "abstract_method_signature" => {
+            named_function(cx, node, node, SymbolKind::Method)
+        }
+        "class_declaration" | "abstract_class_declaration" => type_like(cx, node, SymbolKind::Class),
+        "interface_declaration" => type_like(cx, node, SymbolKind::Interface),
+        "enum_declaration" => type_like(cx, node, SymbolKind::Enum),
+        "type_alias_declaration" => type_like(cx, node, SymbolKind::Type),
+        "internal_module" | "module" => type_like(cx, node, SymbolKind::Module),
+        "arrow_function" | "function_expression" | "function" | "generator_function" => {
+            bound_function(cx, node)
+        }
+        "variable_declarator" => constant(cx, node),
+        "call_expression" => {
+            if let Some(f) = node.child_by_field_name("function") {
+                if f.kind() == "identifier" && &*cx.text(f) == "require" {
+                    require(cx, node);
+                }
+                cx.call(f, Cx::line(node));
+            }
+        }
+        "new_expression" => {
+            if let Some(c) = node.child_by_field_name("constructor") {
+                cx.call(c, Cx::line(node));
+            }
+        }
+        "import_statement" => import(cx, node),
+        "export_statement" => reexport(cx, node),
+        // Complexity, as ESLint's `complexity` rule (classic variant): +1 for if,
+        // ternary, &&, ||, ??, logical assignment, loops, catch, each `case` with a test,
+        // each optional chain `?.`, and each default value of a parameter or pattern.
+        "if_statement" => {
+            cx.decision(1);
+            let else_if = node.parent().is_some_and(|p| p.kind() == "else_clause");
+            cx.push_control(node, else_if);
+        }
+        "for_statement" | "for_in_statement" | "while_statement" | "do_statement" => {
+            cx.decision(1);
+            cx.push_control(node, false);
+        }
+        "switch_statement" | "try_statement" => cx.push_control(node, false),
+        "ternary_expression" | "catch_clause" | "optional_chain" | "assignment_pattern"
+        | "object_assignment_pattern" => cx.decision(1),
+        "required_parameter" | "optional_parameter" => {
+            if node.child_by_field_name("value").is_some() {
+                cx.decision(1);
+            }
+        }
+        "switch_case" => {
+            if node.child_by_field_name("value").is_some() {
+                cx.decision(1);
+            }
+        }
+        "binary_expression" => {
+            if let Some(op) = node.child_by_field_name("operator") {
+                if matches!(op.kind(), "&&" | "||" | "??") {
+                    cx.decision(1);
+                }
+            }
+        }
+        "augmented_assignment_expression" => {
+            if let Some(op) = node.child_by_field_name("operator") {
+                if matches!(op.kind(), "&&=" | "||=" | "??=") {
+                    cx.decision(1);
+                }
+            }
+        }
+        _ => {}
+    }
+    Visit::Children
+}
+
+/// The node whose preceding siblings hold a declaration's JSDoc: an `export` wrapper
+/// when there is one.
+fn doc_anchor(node: Node) -> Node {
+    match node.parent() {
+        Some(p) if p.kind() == "export_statement" => p,
+        _ => node,
+    }
+}
+
+fn jsdoc(cx: &Cx, node: Node) -> Option<String> {
+    let anchor = doc_anchor(node);
+    let comments = cx.comments_above(anchor, |n| n.kind() == "comment", |n| n.kind() == "decorator");
+    let last = comments.last()?;
+    let text = cx.text(*last);
+    if !text.starts_with("/**") {
+        return None;
+    }
+    clean_comment_lines([&*text])
+}
+
+/// Decorators: children of a class declaration, or siblings before a class member.
+fn decorators<'t>(cx: &Cx, node: Node<'t>) -> (Node<'t>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut cursor = node.walk();
+    for c in node.children(&mut cursor) {
+        if c.kind() == "decorator" {
+            out.push(strip_at(&cx.collapsed(c)));
+        }
+    }
+    let mut start = node;
+    let mut prev = node.prev_named_sibling();
+    let mut before = Vec::new();
+    while let Some(p) = prev.filter(|p| p.kind() == "decorator") {
+        before.push(strip_at(&cx.collapsed(p)));
+        start = p;
+        prev = p.prev_named_sibling();
+    }
+    before.reverse();
+    before.extend(out);
+    (start, before)
+}
+
+fn strip_at(s: &str) -> String {
+    s.strip_prefix('@').unwrap_or(s).trim().to_string()
+}
+
+fn named_function(cx: &mut Cx, node: Node, frame: Node, kind: SymbolKind) {
+    let Some(name_node) = node.child_by_field_name("name") else {
+        return;
+    };
+    let name = cx.text(name_node).into_owned();
+    let kind = if kind == SymbolKind::Method || cx.in_type_scope() {
+        SymbolKind::Method
+    } else {
+        kind
+    };
+    let (span, decorators) = decorators(cx, node);
+    let body = node.child_by_field_name("body");
+    let mut sym = cx.new_symbol(kind, &name, span, node, body);
+    sym.decorators = decorators;
+    sym.doc = jsdoc(cx, node);
+    fill_signature_parts(cx, &mut sym, node);
+    cx.push_symbol(frame, sym);
+}
+
+fn fill_signature_parts(cx: &Cx, sym: &mut super::Symbol, func: Node) {
+    sym.return_type = func
+        .child_by_field_name("return_type")
+        .map(|r| strip_colon(&cx.collapsed(r)));
+    if let Some(params) = func.child_by_field_name("parameters") {
+        sym.parameters = parameters(cx, params);
+    } else if let Some(p) = func.child_by_field_name("parameter") {
+        sym.parameters = vec![Param {
+            name: cx.text(p).into_owned(),
+            ty: None,
+        }];
+    }
+}
+
+fn strip_colon(s: &str) -> String {
+    s.strip_prefix(':').map(str::trim).unwrap_or(s).to_string()
+}
+
+fn parameters(cx: &Cx, params: Node) -> Vec<Param> {
+    let mut out = Vec::new();
+    let mut cursor = params.walk();
+    for p in params.named_children(&mut cursor) {
+        match p.kind() {
+            "required_parameter" | "optional_parameter" => {
+                let Some(pattern) = p.child_by_field_name("pattern") else {
+                    continue;
+                };
+                if pattern.kind() == "this" {
+                    continue;
+                }
+                let mut name = cx.collapsed(pattern);
+                if p.kind() == "optional_parameter" {
+                    name.push('?');
+                }
+                let ty = p
+                    .child_by_field_name("type")
+                    .map(|t| strip_colon(&cx.collapsed(t)));
+                out.push(Param { name, ty });
+            }
+            "identifier" | "rest_pattern" | "object_pattern" | "array_pattern" => out.push(Param {
+                name: cx.collapsed(p),
+                ty: None,
+            }),
+            "assignment_pattern" => out.push(Param {
+                name: cx.field_text(p, "left").unwrap_or_default(),
+                ty: None,
+            }),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn type_like(cx: &mut Cx, node: Node, kind: SymbolKind) {
+    let Some(name) = cx.field_text(node, "name") else {
+        return;
+    };
+    let name = name.trim_matches(['"', '\'']).to_string();
+    let body = node.child_by_field_name("body");
+    let (span, decorators) = decorators(cx, node);
+    let mut sym = cx.new_symbol(kind, &name, span, node, body);
+    sym.decorators = decorators;
+    sym.doc = jsdoc(cx, node);
+    let idx = cx.push_symbol(node, sym);
+    let mut cursor = node.walk();
+    for c in node.named_children(&mut cursor) {
+        match c.kind() {
+            "class_heritage" => heritage(cx, idx, c),
+            "extends_type_clause" => {
+                let mut cur = c.walk();
+                for t in c.children_by_field_name("type", &mut cur) {
+                    let base = cx.text(t).into_owned();
+                    cx.inherit(Some(idx), "", &base, Relation::Extends, Cx::line(t));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn heritage(cx: &mut Cx, idx: usize, node: Node) {
+    let mut cursor = node.walk();
+    for c in node.named_children(&mut cursor) {
+        match c.kind() {
+            "extends_clause" => {
+                let mut cur = c.walk();
+                for v in c.children_by_field_name("value", &mut cur) {
+                    let base = cx.text(v).into_owned();
+                    cx.inherit(Some(idx), "", &base, Relation::Extends, Cx::line(v));
+                }
+            }
+            "implements_clause" => {
+                let mut cur = c.walk();
+                for t in c.named_children(&mut cur) {
+                    let base = cx.text(t).into_owned();
+                    cx.inherit(Some(idx), "", &base, Relation::Implements, Cx::line(t));
+                }
+            }
+            // JavaScript: `class A extends B` has the expression directly.
+            _ => {
+                let base = cx.text(c).into_owned();
+                cx.inherit(Some(idx), "", &base, Relation::Extends, Cx::line(c));
+            }
+        }
+    }
+}
+
+/// A function expression bound to a name (`const f = () => ..`, a class field
+/// `handler = () => ..`) is a symbol; any other is anonymous, and ESLint counts its
+/// complexity on its own.
+fn bound_function(cx: &mut Cx, node: Node) {
+    let Some(parent) = node.parent() else {
+        return cx.push_anon(node, false);
+    };
+    let (name, span, kind) = match parent.kind() {
+        "variable_declarator" if parent.child_by_field_name("value") == Some(node) => {
+            let name = parent.child_by_field_name("name");
+            let decl = parent.parent().filter(|d| {
+                let mut c = d.walk();
+                d.named_children(&mut c).filter(|n| n.kind() == "variable_declarator").count() == 1
+            });
+            (name, decl.unwrap_or(parent), SymbolKind::Function)
+        }
+        "public_field_definition" | "field_definition" => {
+            let name = parent
+                .child_by_field_name("name")
+                .or_else(|| parent.child_by_field_name("property"));
+            (name, parent, SymbolKind::Method)
+        }
+        _ => (None, node, SymbolKind::Function),
+    };
+    let Some(name_node) = name.filter(|n| {
+        matches!(n.kind(), "identifier" | "property_identifier" | "private_property_identifier")
+    }) else {
+        return cx.push_anon(node, false);
+    };
+    let name = cx.text(name_node).into_owned();
+    let body = node.child_by_field_name("body");
+    let mut sym = cx.new_symbol(kind, &name, span, span, body);
+    sym.signature = sym.signature.trim_end_matches("=>").trim_end().to_string();
+    sym.doc = jsdoc(cx, span);
+    fill_signature_parts(cx, &mut sym, node);
+    cx.push_symbol(node, sym);
+}
+
+/// A top-level `const NAME = <not a function>` with an UPPER_CASE name.
+fn constant(cx: &mut Cx, node: Node) {
+    let Some(decl) = node.parent().filter(|d| d.kind() == "lexical_declaration") else {
+        return;
+    };
+    if !cx.at_top_level() || !cx.text(decl).starts_with("const") {
+        return;
+    }
+    let (Some(name_node), Some(value)) = (
+        node.child_by_field_name("name"),
+        node.child_by_field_name("value"),
+    ) else {
+        return;
+    };
+    if name_node.kind() != "identifier"
+        || matches!(
+            value.kind(),
+            "arrow_function" | "function_expression" | "function" | "generator_function"
+        )
+    {
+        return;
+    }
+    let name = cx.text(name_node).into_owned();
+    if !is_constant_name(&name) {
+        return;
+    }
+    let mut sym = cx.new_symbol(SymbolKind::Constant, &name, node, node, None);
+    sym.doc = jsdoc(cx, decl);
+    sym.return_type = node
+        .child_by_field_name("type")
+        .map(|t| strip_colon(&cx.collapsed(t)));
+    cx.add_leaf_symbol(sym);
+}
+
+fn string_value(cx: &Cx, node: Node) -> String {
+    cx.text(node).trim_matches(['"', '\'', '`']).to_string()
+}
+
+fn import(cx: &mut Cx, node: Node) {
+    let Some(source) = node.child_by_field_name("source") else {
+        return;
+    };
+    let module = string_value(cx, source);
+    let mut names = Vec::new();
+    let mut cursor = node.walk();
+    for clause in node.named_children(&mut cursor).filter(|c| c.kind() == "import_clause") {
+        let mut cur = clause.walk();
+        for c in clause.named_children(&mut cur) {
+            match c.kind() {
+                "identifier" => names.push(ImportName {
+                    name: "default".into(),
+                    alias: Some(cx.text(c).into_owned()),
+                }),
+                "namespace_import" => names.push(ImportName {
+                    name: "*".into(),
+                    alias: c.named_child(0).map(|n| cx.text(n).into_owned()),
+                }),
+                "named_imports" => specifiers(cx, c, "import_specifier", &mut names),
+                _ => {}
+            }
+        }
+    }
+    cx.import(Import {
+        module,
+        names,
+        alias: None,
+        line: Cx::line(node),
+    });
+}
+
+fn specifiers(cx: &Cx, list: Node, kind: &str, names: &mut Vec<ImportName>) {
+    let mut cursor = list.walk();
+    for s in list.named_children(&mut cursor).filter(|s| s.kind() == kind) {
+        names.push(ImportName {
+            name: cx.field_text(s, "name").unwrap_or_default().trim_matches(['"', '\'']).to_string(),
+            alias: cx.field_text(s, "alias"),
+        });
+    }
+}
+
+/// `export {a as b} from './m'`, `export * from './m'`, `export * as ns from './m'`.
+fn reexport(cx: &mut Cx, node: Node) {
+    let Some(source) = node.child_by_field_name("source") else {
+        return;
+    };
+    let module = string_value(cx, source);
+    let mut names = Vec::new();
+    let mut cursor = node.walk();
+    let mut star = false;
+    for c in node.children(&mut cursor) {
+        match c.kind() {
+            "export_clause" => specifiers(cx, c, "export_specifier", &mut names),
+            "namespace_export" => names.push(ImportName {
+                name: "*".into(),
+                alias: c.named_child(0).map(|n| string_value(cx, n)),
+            }),
+            "*" => star = true,
+            _ => {}
+        }
+    }
+    if star && names.is_empty() {
+        names.push(ImportName {
+            name: "*".into(),
+            alias: None,
+        });
+    }
+    cx.import(Import {
+        module,
+        names,
+        alias: None,
+        line: Cx::line(node),
+    });
+}
+
+/// `const m = require('m')` and `const {a, b} = require('m')`.
+fn require(cx: &mut Cx, call: Node) {
+    let Some(arg) = call
+        .child_by_field_name("arguments")
+        .and_then(|a| a.named_child(0))
+        .filter(|a| a.kind() == "string")
+    else {
+        return;
+    };
+    let module = string_value(cx, arg);
+    let mut alias = None;
+    let mut names = Vec::new();
+    if let Some(decl) = call.parent().filter(|p| p.kind() == "variable_declarator") {
+        if let Some(name) = decl.child_by_field_name("name") {
+            match name.kind() {
+                "identifier" => alias = Some(cx.text(name).into_owned()),
+                "object_pattern" => {
+                    let mut cursor = name.walk();
+                    for p in name.named_children(&mut cursor) {
+                        match p.kind() {
+                            "shorthand_property_identifier_pattern" => names.push(ImportName {
+                                name: cx.text(p).into_owned(),
+                                alias: None,
+                            }),
+                            "pair_pattern" => names.push(ImportName {
+                                name: cx.field_text(p, "key").unwrap_or_default(),
+                                alias: cx.field_text(p, "value"),
+                            }),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    cx.import(Import {
+        module,
+        names,
+        alias,
+        line: Cx::line(call),
+    });
+}

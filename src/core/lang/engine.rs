@@ -1,0 +1,611 @@
+//! The shared extraction engine: one iterative pre-order walk over a syntax tree, a stack
+//! of frames (symbols, anonymous functions, control structures, naming scopes), and the
+//! bookkeeping every language needs (qualified names, spans, signatures, complexity,
+//! nesting, call attribution). Each language module supplies one `extract` hook that is
+//! called on every node and says what the node means.
+//!
+//! The walk is iterative (a `TreeCursor`), so pathological nesting in generated code
+//! cannot overflow the stack of a rayon worker.
+
+use std::borrow::Cow;
+
+use tree_sitter::Node;
+
+use super::{
+    CallSite, FileContext, FileExtract, Import, Inherit, Language, Param, Relation, Symbol,
+    SymbolKind,
+};
+
+/// Longest signature kept, in bytes; longer ones are cut at a char boundary with `…`.
+const MAX_SIGNATURE: usize = 400;
+/// Longest callee text kept.
+const MAX_CALLEE: usize = 200;
+
+enum FrameKind {
+    /// A symbol, by index into `out.symbols`.
+    Symbol(usize),
+    /// A naming scope that is not a symbol (a Rust `impl` block): its name joins
+    /// qualified names.
+    Scope { name: String, receiver: Option<String> },
+    /// An anonymous function (lambda, closure, arrow function that is not a symbol).
+    /// Decision points inside it do not count toward the enclosing function when the
+    /// language's reference tool treats it as a function of its own.
+    Anon { counts_for_parent: bool },
+    /// A control structure that adds one level of nesting.
+    Control { depth: u32 },
+}
+
+struct Frame {
+    node_id: usize,
+    kind: FrameKind,
+}
+
+/// Extraction context for one file.
+pub(crate) struct Cx<'a> {
+    pub file: &'a FileContext,
+    pub src: &'a [u8],
+    pub out: FileExtract,
+    frames: Vec<Frame>,
+    /// Separator between the prefix and the first name, and between nested names.
+    prefix_sep: &'static str,
+    inner_sep: &'static str,
+}
+
+/// What the walk does after a language hook saw a node.
+#[derive(PartialEq, Eq)]
+pub(crate) enum Visit {
+    Children,
+    Skip,
+}
+
+/// Walk `root` in pre-order, calling `hook` on every node, popping frames as their
+/// nodes are left.
+pub(crate) fn walk(cx: &mut Cx, root: Node, hook: fn(&mut Cx, Node) -> Visit) {
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if node.is_error() || node.is_missing() {
+            cx.out.parse_errors += 1;
+        }
+        let visit = hook(cx, node);
+        if visit == Visit::Children && cursor.goto_first_child() {
+            continue;
+        }
+        // Leave this node and every ancestor that has no next sibling.
+        loop {
+            cx.leave(cursor.node().id());
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(lang: Language, file: &'a FileContext, src: &'a [u8]) -> Cx<'a> {
+        let (prefix_sep, inner_sep) = match lang {
+            Language::Go => (".", "."),
+            Language::Rust => ("::", "::"),
+            _ => ("::", "."),
+        };
+        Cx {
+            file,
+            src,
+            out: FileExtract::default(),
+            frames: Vec::new(),
+            prefix_sep,
+            inner_sep,
+        }
+    }
+
+    pub fn finish(self, _root: Node) -> FileExtract {
+        self.out
+    }
+
+    fn leave(&mut self, node_id: usize) {
+        while self.frames.last().is_some_and(|f| f.node_id == node_id) {
+            self.frames.pop();
+        }
+    }
+
+    // ------------------------------------------------------------------ text helpers
+
+    pub fn text(&self, node: Node) -> Cow<'a, str> {
+        String::from_utf8_lossy(&self.src[node.start_byte()..node.end_byte()])
+    }
+
+    pub fn field_text(&self, node: Node, field: &str) -> Option<String> {
+        node.child_by_field_name(field)
+            .map(|n| self.text(n).into_owned())
+    }
+
+    /// Text with runs of whitespace collapsed to one space.
+    pub fn collapsed(&self, node: Node) -> String {
+        collapse_ws(&self.text(node))
+    }
+
+    pub fn line(node: Node) -> u32 {
+        node.start_position().row as u32 + 1
+    }
+
+    // ------------------------------------------------------------------ frames
+
+    fn innermost_symbol(&self) -> Option<usize> {
+        self.frames.iter().rev().find_map(|f| match f.kind {
+            FrameKind::Symbol(i) => Some(i),
+            _ => None,
+        })
+    }
+
+    /// True when the innermost naming frame is a type-like symbol or an impl scope:
+    /// a function defined here is a method.
+    pub fn in_type_scope(&self) -> bool {
+        for f in self.frames.iter().rev() {
+            match &f.kind {
+                FrameKind::Symbol(i) => return self.out.symbols[*i].kind.is_type_like(),
+                FrameKind::Scope { .. } => return true,
+                FrameKind::Anon { .. } => return false,
+                FrameKind::Control { .. } => {}
+            }
+        }
+        false
+    }
+
+    /// True when no function, method or anonymous function encloses the current node.
+    pub fn at_top_level(&self) -> bool {
+        !self.frames.iter().any(|f| match f.kind {
+            FrameKind::Symbol(i) => self.out.symbols[i].kind.is_callable(),
+            FrameKind::Anon { .. } => true,
+            _ => false,
+        })
+    }
+
+    /// The type an enclosing `impl` block is for, when it is the innermost naming frame.
+    pub fn enclosing_receiver(&self) -> Option<String> {
+        for f in self.frames.iter().rev() {
+            match &f.kind {
+                FrameKind::Scope { receiver, .. } => return receiver.clone(),
+                FrameKind::Symbol(_) | FrameKind::Anon { .. } => return None,
+                FrameKind::Control { .. } => {}
+            }
+        }
+        None
+    }
+
+    /// Names of the enclosing symbols and scopes, outermost first.
+    fn scope_names(&self) -> Vec<&str> {
+        self.frames
+            .iter()
+            .filter_map(|f| match &f.kind {
+                FrameKind::Symbol(i) => Some(self.out.symbols[*i].name.as_str()),
+                FrameKind::Scope { name, .. } => Some(name.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Qualified name of `parts` relative to the file's prefix (no enclosing scopes).
+    pub fn qualify_parts(&self, parts: &[&str]) -> String {
+        let mut q = String::with_capacity(self.file.prefix.len() + 32);
+        q.push_str(&self.file.prefix);
+        for (i, p) in parts.iter().enumerate() {
+            if q.is_empty() {
+            } else if i == 0 {
+                q.push_str(self.prefix_sep);
+            } else {
+                q.push_str(self.inner_sep);
+            }
+            q.push_str(p);
+        }
+        q
+    }
+
+    /// Qualified name of the current scope (enclosing symbols and impl blocks), if any.
+    pub fn scope_qualified(&self) -> Option<String> {
+        let parts = self.scope_names();
+        (!parts.is_empty()).then(|| self.qualify_parts(&parts))
+    }
+
+    /// Qualified name of `name` inside the current scopes.
+    pub fn qualify(&self, name: &str) -> String {
+        let mut parts = self.scope_names();
+        parts.push(name);
+        self.qualify_parts(&parts)
+    }
+
+    /// Open a naming scope that is not a symbol (e.g. a Rust `impl Type` block).
+    pub fn push_scope(&mut self, node: Node, name: String, receiver: Option<String>) {
+        self.frames.push(Frame {
+            node_id: node.id(),
+            kind: FrameKind::Scope { name, receiver },
+        });
+    }
+
+    /// Open an anonymous function.
+    pub fn push_anon(&mut self, node: Node, counts_for_parent: bool) {
+        self.frames.push(Frame {
+            node_id: node.id(),
+            kind: FrameKind::Anon { counts_for_parent },
+        });
+    }
+
+    /// Record a symbol and open its frame on `frame_node` (whose subtree holds its members).
+    pub fn push_symbol(&mut self, frame_node: Node, mut sym: Symbol) -> usize {
+        sym.parent = self.innermost_symbol();
+        if sym.parent_name.is_none() {
+            sym.parent_name = self.scope_qualified();
+        }
+        let idx = self.out.symbols.len();
+        self.out.symbols.push(sym);
+        self.frames.push(Frame {
+            node_id: frame_node.id(),
+            kind: FrameKind::Symbol(idx),
+        });
+        idx
+    }
+
+    /// Record a symbol that has no members (a constant): no frame is opened.
+    pub fn add_leaf_symbol(&mut self, mut sym: Symbol) -> usize {
+        sym.parent = self.innermost_symbol();
+        sym.parent_name = self.scope_qualified();
+        self.out.symbols.push(sym);
+        self.out.symbols.len() - 1
+    }
+
+    /// A new symbol spanning `span_node`, with its signature running from `sig_start`
+    /// up to `body` (or the whole node when there is no body).
+    pub fn new_symbol(
+        &self,
+        kind: SymbolKind,
+        name: &str,
+        span_node: Node,
+        sig_node: Node,
+        body: Option<Node>,
+    ) -> Symbol {
+        let start = span_node.start_byte();
+        let end = span_node.end_byte();
+        let sig_end = body.map_or(sig_node.end_byte(), |b| b.start_byte());
+        let sig_end = sig_end.max(sig_node.start_byte());
+        let signature = signature_text(&self.src[sig_node.start_byte()..sig_end]);
+        let callable = kind.is_callable();
+        Symbol {
+            name: name.to_string(),
+            qualified_name: self.qualify(name),
+            kind,
+            parent: None,
+            parent_name: None,
+            start_line: span_node.start_position().row as u32 + 1,
+            end_line: span_node.end_position().row as u32 + 1,
+            start_byte: start as u32,
+            end_byte: end as u32,
+            signature,
+            parameters: Vec::new(),
+            return_type: None,
+            receiver: None,
+            doc: None,
+            decorators: Vec::new(),
+            complexity: callable.then_some(1),
+            nesting: callable.then_some(0),
+            body_hash: *blake3::hash(&self.src[start..end]).as_bytes(),
+        }
+    }
+
+    // ------------------------------------------------------------------ complexity
+
+    /// The function whose complexity a decision point here counts toward, if any.
+    fn counting_function(&self) -> Option<usize> {
+        for f in self.frames.iter().rev() {
+            match f.kind {
+                FrameKind::Symbol(i) => {
+                    return self.out.symbols[i].kind.is_callable().then_some(i);
+                }
+                FrameKind::Anon {
+                    counts_for_parent: false,
+                } => return None,
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// Add `n` decision points to the enclosing function.
+    pub fn decision(&mut self, n: u32) {
+        if let Some(i) = self.counting_function() {
+            if let Some(c) = self.out.symbols[i].complexity.as_mut() {
+                *c += n;
+            }
+        }
+    }
+
+    /// Open a control structure on `node`. `same_level` is for `else if` chains, which
+    /// continue their `if` rather than nest in it.
+    pub fn push_control(&mut self, node: Node, same_level: bool) {
+        let mut outer = 0;
+        for f in self.frames.iter().rev() {
+            match f.kind {
+                FrameKind::Control { depth } => {
+                    outer = depth;
+                    break;
+                }
+                FrameKind::Symbol(_) | FrameKind::Anon { .. } => break,
+                FrameKind::Scope { .. } => {}
+            }
+        }
+        let depth = if same_level { outer.max(1) } else { outer + 1 };
+        if let Some(i) = self.counting_function() {
+            let n = self.out.symbols[i].nesting.get_or_insert(0);
+            *n = (*n).max(depth);
+        }
+        self.frames.push(Frame {
+            node_id: node.id(),
+            kind: FrameKind::Control { depth },
+        });
+    }
+
+    // ------------------------------------------------------------------ facts
+
+    /// Record a call whose called expression is `callee_node`.
+    pub fn call(&mut self, callee_node: Node, line: u32) {
+        let callee = truncate(collapse_ws(&self.text(callee_node)), MAX_CALLEE);
+        let (receiver, name) = split_callee(&callee);
+        self.call_named(callee.clone(), name.to_string(), receiver.map(str::to_string), line);
+    }
+
+    pub fn call_named(&mut self, callee: String, name: String, receiver: Option<String>, line: u32) {
+        let symbol = self.frames.iter().rev().find_map(|f| match f.kind {
+            FrameKind::Symbol(i) => Some(self.out.symbols[i].kind.is_callable().then_some(i)),
+            _ => None,
+        });
+        self.out.calls.push(CallSite {
+            symbol: symbol.flatten(),
+            callee,
+            name,
+            receiver,
+            line,
+        });
+    }
+
+    pub fn import(&mut self, imp: Import) {
+        self.out.imports.push(imp);
+    }
+
+    /// Record that the current innermost symbol (or `child` as written) relates to `base`.
+    pub fn inherit(&mut self, child: Option<usize>, child_text: &str, base: &str, relation: Relation, line: u32) {
+        let symbol = match child {
+            Some(i) => self.out.symbols[i].qualified_name.clone(),
+            None => child_text.to_string(),
+        };
+        self.out.inherits.push(Inherit {
+            symbol,
+            symbol_index: child,
+            base: collapse_ws(base),
+            relation,
+            line,
+        });
+    }
+
+    /// Parameters with an optional type, where the language puts names and types in fields.
+    pub fn param(&self, name: Node, ty: Option<Node>) -> Param {
+        Param {
+            name: self.text(name).into_owned(),
+            ty: ty.map(|t| strip_type_colon(&self.collapsed(t))),
+        }
+    }
+
+    // ------------------------------------------------------------------ comments
+
+    /// Comments immediately above `node` (no blank line between), oldest first, passing
+    /// over siblings for which `skip` is true (attributes, decorators).
+    pub fn comments_above<'t>(
+        &self,
+        node: Node<'t>,
+        is_comment: impl Fn(Node) -> bool,
+        skip: impl Fn(Node) -> bool,
+    ) -> Vec<Node<'t>> {
+        let mut out = Vec::new();
+        let mut next_line = node.start_position().row;
+        let mut cur = node.prev_sibling();
+        while let Some(n) = cur {
+            let end_row = n.end_position().row;
+            // A line comment's node may end at column 0 of the next row.
+            let end_row = if n.end_position().column == 0 && end_row > n.start_position().row {
+                end_row - 1
+            } else {
+                end_row
+            };
+            if end_row + 1 < next_line {
+                break;
+            }
+            if is_comment(n) {
+                out.push(n);
+            } else if !skip(n) {
+                break;
+            }
+            next_line = n.start_position().row;
+            cur = n.prev_sibling();
+        }
+        out.reverse();
+        out
+    }
+}
+
+// ---------------------------------------------------------------------- free helpers
+
+pub(crate) fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            pending = !out.is_empty();
+        } else {
+            if pending {
+                out.push(' ');
+                pending = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn truncate(mut s: String, max: usize) -> String {
+    if s.len() > max {
+        let mut cut = max;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+        s.push('…');
+    }
+    s
+}
+
+fn signature_text(bytes: &[u8]) -> String {
+    let s = collapse_ws(&String::from_utf8_lossy(bytes));
+    let s = s.trim_end_matches(['{', ':', '=', ' ']).trim_end().to_string();
+    truncate(s, MAX_SIGNATURE)
+}
+
+fn strip_type_colon(s: &str) -> String {
+    s.strip_prefix(':').map(str::trim).unwrap_or(s).to_string()
+}
+
+/// Split a callee expression at its last member separator (`.`, `?.`, `::`, `->`) that is
+/// not inside brackets: `self.repo.save` -> (`self.repo`, `save`).
+pub(crate) fn split_callee(callee: &str) -> (Option<&str>, &str) {
+    let bytes = callee.as_bytes();
+    let mut depth = 0i32;
+    let mut i = bytes.len();
+    while i > 0 {
+        i -= 1;
+        match bytes[i] {
+            b')' | b']' | b'>' if !(bytes[i] == b'>' && i > 0 && bytes[i - 1] == b'-') => depth += 1,
+            b'(' | b'[' | b'<' => depth -= 1,
+            b'.' if depth == 0 => {
+                let recv_end = if i > 0 && bytes[i - 1] == b'?' { i - 1 } else { i };
+                return (Some(callee[..recv_end].trim()), callee[i + 1..].trim());
+            }
+            b':' if depth == 0 && i > 0 && bytes[i - 1] == b':' => {
+                return (Some(callee[..i - 1].trim()), callee[i + 1..].trim());
+            }
+            b'>' if depth == 0 && i > 0 && bytes[i - 1] == b'-' => {
+                return (Some(callee[..i - 1].trim()), callee[i + 1..].trim());
+            }
+            _ => {}
+        }
+    }
+    (None, callee)
+}
+
+/// Strip `//`, `///`, `//!`, `#`, `/* */`, `/** */` markers and leading ` * ` from comment
+/// text, and dedent; returns None for an empty result.
+pub(crate) fn clean_comment_lines<'s>(comments: impl IntoIterator<Item = &'s str>) -> Option<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for c in comments {
+        let c = c.trim();
+        if let Some(body) = c.strip_prefix("/*") {
+            let body = body.strip_suffix("*/").unwrap_or(body);
+            let body = body.trim_start_matches(['*', '!']);
+            for l in body.lines() {
+                let t = l.trim_start();
+                let t = t.strip_prefix('*').map_or(t, |r| r.strip_prefix(' ').unwrap_or(r));
+                lines.push(t.trim_end().to_string());
+            }
+        } else {
+            let body = c
+                .strip_prefix("///")
+                .or_else(|| c.strip_prefix("//!"))
+                .or_else(|| c.strip_prefix("//"))
+                .or_else(|| c.strip_prefix('#'))
+                .unwrap_or(c);
+            let body = body.strip_prefix(' ').unwrap_or(body);
+            lines.push(body.trim_end().to_string());
+        }
+    }
+    finish_doc(lines)
+}
+
+/// Python's `inspect.cleandoc` for a docstring literal (quotes and prefixes included).
+pub(crate) fn clean_docstring(literal: &str) -> Option<String> {
+    let s = literal.trim_start_matches(|c: char| "rRuUbBfF".contains(c));
+    let s = ["\"\"\"", "'''", "\"", "'"]
+        .iter()
+        .find_map(|q| s.strip_prefix(q).and_then(|r| r.strip_suffix(q)))
+        .unwrap_or(s);
+    let mut raw = s.lines();
+    let first = raw.next().unwrap_or("").trim().to_string();
+    let rest: Vec<&str> = raw.collect();
+    let indent = rest
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let mut lines = vec![first];
+    for l in rest {
+        lines.push(l.get(indent..).unwrap_or("").trim_end().to_string());
+    }
+    finish_doc(lines)
+}
+
+fn finish_doc(mut lines: Vec<String>) -> Option<String> {
+    while lines.first().is_some_and(|l| l.trim().is_empty()) {
+        lines.remove(0);
+    }
+    while lines.last().is_some_and(|l| l.trim().is_empty()) {
+        lines.pop();
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    // Dedent comment blocks whose every line shares leading spaces.
+    let indent = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    Some(
+        lines
+            .iter()
+            .map(|l| l.get(indent..).unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_callee_handles_members_paths_and_brackets() {
+        assert_eq!(split_callee("self.repo.save"), (Some("self.repo"), "save"));
+        assert_eq!(split_callee("std::fs::read"), (Some("std::fs"), "read"));
+        assert_eq!(split_callee("foo"), (None, "foo"));
+        assert_eq!(split_callee("a.b(c.d).e"), (Some("a.b(c.d)"), "e"));
+        assert_eq!(split_callee("obj?.run"), (Some("obj"), "run"));
+        assert_eq!(split_callee("Vec::<u8>::new"), (Some("Vec::<u8>"), "new"));
+    }
+
+    #[test]
+    fn clean_docstring_dedents_like_cleandoc() {
+        let doc = clean_docstring("\"\"\"Summary.\n\n    Details here.\n      indented\n    \"\"\"");
+        assert_eq!(doc.as_deref(), Some("Summary.\n\nDetails here.\n  indented"));
+        assert_eq!(clean_docstring("'one line'").as_deref(), Some("one line"));
+        assert_eq!(clean_docstring("\"\"\"   \"\"\""), None);
+    }
+
+    #[test]
+    fn clean_comment_lines_strips_markers() {
+        let doc = clean_comment_lines(["/// Adds.", "///", "/// More."]);
+        assert_eq!(doc.as_deref(), Some("Adds.\n\nMore."));
+        let doc = clean_comment_lines(["/**\n * Parses.\n * @param x it\n */"]);
+        assert_eq!(doc.as_deref(), Some("Parses.\n@param x it"));
+        let doc = clean_comment_lines(["// Add adds.", "// Twice."]);
+        assert_eq!(doc.as_deref(), Some("Add adds.\nTwice."));
+    }
+}

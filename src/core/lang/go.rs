@@ -1,0 +1,283 @@
+//! Go: functions, methods (qualified through their receiver type), structs, interfaces
+//! (with their method specs), named types and aliases, constants, doc comments, imports,
+//! struct and interface embedding, calls, and lizard-compatible complexity.
+
+use tree_sitter::Node;
+
+use super::engine::{clean_comment_lines, Cx, Visit};
+use super::{Import, Param, Relation, SymbolKind};
+
+pub(super) fn extract(cx: &mut Cx, node: Node) -> Visit {
+    match node.kind() {
+        "package_clause" => cx.out.doc = doc(cx, node),
+        "function_declaration" => function(cx, node),
+        "method_declaration" => method(cx, node),
+        "method_elem" => method_elem(cx, node),
+        "type_spec" | "type_alias" => type_spec(cx, node),
+        "const_spec" => constant(cx, node),
+        "call_expression" => {
+            if let Some(f) = node.child_by_field_name("function") {
+                cx.call(f, Cx::line(node));
+            }
+        }
+        // lizard reports a func literal as a function of its own.
+        "func_literal" => cx.push_anon(node, false),
+        "import_spec" => import(cx, node),
+        // Complexity, as lizard counts Go: +1 for if, for, each case, &&, ||.
+        "if_statement" => {
+            cx.decision(1);
+            let else_if = node.parent().is_some_and(|p| p.kind() == "if_statement");
+            cx.push_control(node, else_if);
+        }
+        "for_statement" => {
+            cx.decision(1);
+            cx.push_control(node, false);
+        }
+        "expression_switch_statement" | "type_switch_statement" | "select_statement" => {
+            cx.push_control(node, false)
+        }
+        "expression_case" | "type_case" | "communication_case" => cx.decision(1),
+        "binary_expression" => {
+            if let Some(op) = node.child_by_field_name("operator") {
+                if matches!(op.kind(), "&&" | "||") {
+                    cx.decision(1);
+                }
+            }
+        }
+        _ => {}
+    }
+    Visit::Children
+}
+
+/// The doc comment of a declaration: the `//` lines directly above it. A spec inside
+/// a parenthesised group uses its own comment, else the group's.
+fn doc(cx: &Cx, node: Node) -> Option<String> {
+    let is_comment = |n: Node| n.kind() == "comment";
+    let mut comments = cx.comments_above(node, is_comment, |_| false);
+    if comments.is_empty() {
+        if let Some(parent) = node
+            .parent()
+            .filter(|p| matches!(p.kind(), "type_declaration" | "const_declaration"))
+        {
+            let mut cursor = parent.walk();
+            let specs = parent
+                .named_children(&mut cursor)
+                .filter(|c| c.kind() == node.kind())
+                .count();
+            if specs == 1 {
+                comments = cx.comments_above(parent, is_comment, |_| false);
+            }
+        }
+    }
+    let texts: Vec<String> = comments.iter().map(|c| cx.text(*c).into_owned()).collect();
+    clean_comment_lines(texts.iter().map(String::as_str))
+}
+
+fn span(node: Node) -> Node {
+    // A lone spec (`type T struct{}`) spans its whole declaration.
+    match node.parent() {
+        Some(p) if matches!(p.kind(), "type_declaration" | "const_declaration") => {
+            let mut cursor = p.walk();
+            let n = p.named_children(&mut cursor).filter(|c| c.kind() != "comment").count();
+            if n == 1 {
+                p
+            } else {
+                node
+            }
+        }
+        _ => node,
+    }
+}
+
+fn function(cx: &mut Cx, node: Node) {
+    let Some(name) = cx.field_text(node, "name") else {
+        return;
+    };
+    let body = node.child_by_field_name("body");
+    let mut sym = cx.new_symbol(SymbolKind::Function, &name, node, node, body);
+    fill(cx, &mut sym, node);
+    cx.push_symbol(node, sym);
+}
+
+fn fill(cx: &Cx, sym: &mut super::Symbol, node: Node) {
+    sym.doc = doc(cx, node);
+    sym.return_type = cx.field_text(node, "result").map(|r| super::engine::collapse_ws(&r));
+    if let Some(params) = node.child_by_field_name("parameters") {
+        sym.parameters = parameters(cx, params);
+    }
+}
+
+/// The type name of a receiver: `(c *Cart[T])` -> `Cart`.
+fn receiver_type(cx: &Cx, receiver: Node) -> Option<(String, String)> {
+    let decl = receiver.named_child(0)?;
+    let ty = decl.child_by_field_name("type")?;
+    let written = cx.collapsed(ty);
+    let base = written
+        .trim_start_matches('*')
+        .split('[')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    Some((written, base))
+}
+
+fn method(cx: &mut Cx, node: Node) {
+    let Some(name) = cx.field_text(node, "name") else {
+        return;
+    };
+    let body = node.child_by_field_name("body");
+    let mut sym = cx.new_symbol(SymbolKind::Method, &name, node, node, body);
+    fill(cx, &mut sym, node);
+    if let Some((written, base)) = node
+        .child_by_field_name("receiver")
+        .and_then(|r| receiver_type(cx, r))
+    {
+        sym.qualified_name = cx.qualify_parts(&[&base, &name]);
+        sym.parent_name = Some(cx.qualify_parts(&[&base]));
+        sym.receiver = Some(written);
+    }
+    cx.push_symbol(node, sym);
+}
+
+/// A method in an interface type.
+fn method_elem(cx: &mut Cx, node: Node) {
+    let Some(name) = cx.field_text(node, "name") else {
+        return;
+    };
+    let mut sym = cx.new_symbol(SymbolKind::Method, &name, node, node, None);
+    fill(cx, &mut sym, node);
+    sym.complexity = None;
+    sym.nesting = None;
+    cx.push_symbol(node, sym);
+}
+
+fn parameters(cx: &Cx, list: Node) -> Vec<Param> {
+    let mut out = Vec::new();
+    let mut cursor = list.walk();
+    for p in list.named_children(&mut cursor) {
+        let variadic = p.kind() == "variadic_parameter_declaration";
+        if !variadic && p.kind() != "parameter_declaration" {
+            continue;
+        }
+        let ty = p.child_by_field_name("type").map(|t| {
+            let t = cx.collapsed(t);
+            if variadic {
+                format!("...{t}")
+            } else {
+                t
+            }
+        });
+        let mut cur = p.walk();
+        let names: Vec<String> = p
+            .children_by_field_name("name", &mut cur)
+            .map(|n| cx.text(n).into_owned())
+            .collect();
+        if names.is_empty() {
+            out.push(Param {
+                name: String::new(),
+                ty: ty.clone(),
+            });
+        }
+        for name in names {
+            out.push(Param {
+                name,
+                ty: ty.clone(),
+            });
+        }
+    }
+    out
+}
+
+fn type_spec(cx: &mut Cx, node: Node) {
+    let Some(name) = cx.field_text(node, "name") else {
+        return;
+    };
+    let ty = node.child_by_field_name("type");
+    let kind = match ty.map(|t| t.kind()) {
+        Some("struct_type") if node.kind() == "type_spec" => SymbolKind::Struct,
+        Some("interface_type") if node.kind() == "type_spec" => SymbolKind::Interface,
+        _ => SymbolKind::Type,
+    };
+    let mut sym = cx.new_symbol(kind, &name, span(node), node, None);
+    sym.signature = signature_of_type(cx, node, kind);
+    sym.doc = doc(cx, node);
+    let idx = cx.push_symbol(node, sym);
+    if let Some(t) = ty {
+        embedded(cx, idx, t);
+    }
+}
+
+fn signature_of_type(cx: &Cx, node: Node, kind: SymbolKind) -> String {
+    let text = cx.collapsed(node);
+    let text = match kind {
+        SymbolKind::Struct | SymbolKind::Interface => {
+            text.split('{').next().unwrap_or(&text).trim().to_string()
+        }
+        _ => text,
+    };
+    format!("type {text}")
+}
+
+/// Struct fields without a name, and interface elements that name a type.
+fn embedded(cx: &mut Cx, idx: usize, ty: Node) {
+    match ty.kind() {
+        "struct_type" => {
+            let mut cursor = ty.walk();
+            let Some(list) = ty
+                .named_children(&mut cursor)
+                .find(|c| c.kind() == "field_declaration_list")
+            else {
+                return;
+            };
+            let mut cursor = list.walk();
+            for field in list.named_children(&mut cursor) {
+                if field.kind() == "field_declaration" && field.child_by_field_name("name").is_none() {
+                    if let Some(t) = field.child_by_field_name("type") {
+                        let base = cx.text(t).trim_start_matches('*').to_string();
+                        cx.inherit(Some(idx), "", &base, Relation::Embeds, Cx::line(field));
+                    }
+                }
+            }
+        }
+        "interface_type" => {
+            let mut cursor = ty.walk();
+            for elem in ty.named_children(&mut cursor) {
+                if elem.kind() == "type_elem" {
+                    let base = cx.text(elem).into_owned();
+                    cx.inherit(Some(idx), "", &base, Relation::Embeds, Cx::line(elem));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn constant(cx: &mut Cx, node: Node) {
+    let mut cursor = node.walk();
+    let names: Vec<Node> = node.children_by_field_name("name", &mut cursor).collect();
+    for n in names {
+        let name = cx.text(n).into_owned();
+        if name == "_" {
+            continue;
+        }
+        let mut sym = cx.new_symbol(SymbolKind::Constant, &name, span(node), node, None);
+        sym.signature = format!("const {}", sym.signature);
+        sym.doc = doc(cx, node);
+        sym.return_type = cx.field_text(node, "type");
+        cx.add_leaf_symbol(sym);
+    }
+}
+
+fn import(cx: &mut Cx, node: Node) {
+    let Some(path) = node.child_by_field_name("path") else {
+        return;
+    };
+    let module = cx.text(path).trim_matches(['"', '`']).to_string();
+    cx.import(Import {
+        module,
+        names: Vec::new(),
+        alias: cx.field_text(node, "name"),
+        line: Cx::line(node),
+    });
+}

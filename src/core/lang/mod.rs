@@ -1,0 +1,408 @@
+//! Language support: what each language *is* (extensions, grammar, extractor) and the
+//! plain data that extraction produces.
+//!
+//! Invariant: no tree-sitter type escapes this module. Extraction turns one parsed file
+//! into a [`FileExtract`] of owned strings and numbers; everything downstream (store,
+//! graph, search) works on that.
+//!
+//! Adding a language means: one entry in [`LANGUAGES`], one module with an `extract`
+//! function built on [`engine::Cx`], and fixture tests. Nothing else changes.
+
+mod ecma;
+pub(crate) mod engine;
+mod go;
+mod python;
+mod rust;
+
+use serde::Serialize;
+
+/// A language leindex indexes. The string forms are part of the JSON contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Language {
+    Python,
+    TypeScript,
+    Tsx,
+    JavaScript,
+    Go,
+    Rust,
+}
+
+/// One row of the language table.
+pub struct LanguageSpec {
+    pub language: Language,
+    pub name: &'static str,
+    pub extensions: &'static [&'static str],
+    grammar: fn() -> tree_sitter::Language,
+    extract: fn(&mut engine::Cx, tree_sitter::Node) -> engine::Visit,
+}
+
+/// The language table: the only place that knows which languages exist.
+pub static LANGUAGES: &[LanguageSpec] = &[
+    LanguageSpec {
+        language: Language::Python,
+        name: "python",
+        extensions: &["py", "pyi"],
+        grammar: || tree_sitter_python::LANGUAGE.into(),
+        extract: python::extract,
+    },
+    LanguageSpec {
+        language: Language::TypeScript,
+        name: "typescript",
+        extensions: &["ts", "mts", "cts"],
+        grammar: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+        extract: ecma::extract,
+    },
+    LanguageSpec {
+        language: Language::Tsx,
+        name: "tsx",
+        extensions: &["tsx"],
+        grammar: || tree_sitter_typescript::LANGUAGE_TSX.into(),
+        extract: ecma::extract,
+    },
+    LanguageSpec {
+        language: Language::JavaScript,
+        name: "javascript",
+        extensions: &["js", "jsx", "mjs", "cjs"],
+        grammar: || tree_sitter_javascript::LANGUAGE.into(),
+        extract: ecma::extract,
+    },
+    LanguageSpec {
+        language: Language::Go,
+        name: "go",
+        extensions: &["go"],
+        grammar: || tree_sitter_go::LANGUAGE.into(),
+        extract: go::extract,
+    },
+    LanguageSpec {
+        language: Language::Rust,
+        name: "rust",
+        extensions: &["rs"],
+        grammar: || tree_sitter_rust::LANGUAGE.into(),
+        extract: rust::extract,
+    },
+];
+
+impl Language {
+    pub fn spec(self) -> &'static LanguageSpec {
+        LANGUAGES
+            .iter()
+            .find(|s| s.language == self)
+            .expect("every Language has a row in LANGUAGES")
+    }
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+    pub fn from_name(name: &str) -> Option<Language> {
+        LANGUAGES
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.language)
+    }
+    /// The language of a file, by its extension.
+    pub fn from_path(path: &std::path::Path) -> Option<Language> {
+        let ext = path.extension()?.to_str()?;
+        LANGUAGES
+            .iter()
+            .find(|s| s.extensions.contains(&ext))
+            .map(|s| s.language)
+    }
+    pub fn grammar(self) -> tree_sitter::Language {
+        (self.spec().grammar)()
+    }
+    /// The family a language belongs to, for `--lang` filters: `typescript` covers tsx.
+    pub fn family(self) -> &'static str {
+        match self {
+            Language::Tsx => "typescript",
+            other => other.name(),
+        }
+    }
+}
+
+impl std::fmt::Display for Language {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What kind of thing a symbol is. The string forms are part of the JSON contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SymbolKind {
+    Function,
+    Method,
+    Class,
+    Struct,
+    Enum,
+    Trait,
+    Interface,
+    Type,
+    Module,
+    Constant,
+}
+
+impl SymbolKind {
+    pub const ALL: [SymbolKind; 10] = [
+        SymbolKind::Function,
+        SymbolKind::Method,
+        SymbolKind::Class,
+        SymbolKind::Struct,
+        SymbolKind::Enum,
+        SymbolKind::Trait,
+        SymbolKind::Interface,
+        SymbolKind::Type,
+        SymbolKind::Module,
+        SymbolKind::Constant,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SymbolKind::Function => "function",
+            SymbolKind::Method => "method",
+            SymbolKind::Class => "class",
+            SymbolKind::Struct => "struct",
+            SymbolKind::Enum => "enum",
+            SymbolKind::Trait => "trait",
+            SymbolKind::Interface => "interface",
+            SymbolKind::Type => "type",
+            SymbolKind::Module => "module",
+            SymbolKind::Constant => "constant",
+        }
+    }
+    pub fn parse(s: &str) -> Option<SymbolKind> {
+        SymbolKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+    pub fn is_callable(self) -> bool {
+        matches!(self, SymbolKind::Function | SymbolKind::Method)
+    }
+    /// Kinds whose members are methods.
+    pub fn is_type_like(self) -> bool {
+        matches!(
+            self,
+            SymbolKind::Class
+                | SymbolKind::Struct
+                | SymbolKind::Enum
+                | SymbolKind::Trait
+                | SymbolKind::Interface
+        )
+    }
+}
+
+/// A parameter of a function or method.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Param {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: Option<String>,
+}
+
+/// A definition found in a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Symbol {
+    pub name: String,
+    pub qualified_name: String,
+    pub kind: SymbolKind,
+    /// Index of the enclosing symbol in [`FileExtract::symbols`].
+    pub parent: Option<usize>,
+    /// Qualified name of the enclosing symbol, also when it lives elsewhere
+    /// (a Go method's receiver type).
+    pub parent_name: Option<String>,
+    pub start_line: u32,
+    pub end_line: u32,
+    pub start_byte: u32,
+    pub end_byte: u32,
+    pub signature: String,
+    pub parameters: Vec<Param>,
+    pub return_type: Option<String>,
+    pub receiver: Option<String>,
+    pub doc: Option<String>,
+    pub decorators: Vec<String>,
+    pub complexity: Option<u32>,
+    pub nesting: Option<u32>,
+    /// BLAKE3 of the symbol's source text: what later stages compare to skip work.
+    pub body_hash: [u8; 32],
+}
+
+impl Symbol {
+    pub fn loc(&self) -> u32 {
+        self.end_line - self.start_line + 1
+    }
+}
+
+/// A call site. `symbol` is the innermost enclosing function or method, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallSite {
+    pub symbol: Option<usize>,
+    pub callee: String,
+    pub name: String,
+    pub receiver: Option<String>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ImportName {
+    pub name: String,
+    pub alias: Option<String>,
+}
+
+/// An import statement (one per imported module).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    pub module: String,
+    pub names: Vec<ImportName>,
+    pub alias: Option<String>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Relation {
+    Extends,
+    Implements,
+    Embeds,
+}
+
+impl Relation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::Extends => "extends",
+            Relation::Implements => "implements",
+            Relation::Embeds => "embeds",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Relation> {
+        [Relation::Extends, Relation::Implements, Relation::Embeds]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+/// An inheritance fact: `symbol` extends / implements / embeds `base`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inherit {
+    /// Qualified name of the child when it is defined in this file, else the type as written.
+    pub symbol: String,
+    /// Index of the child symbol when it is defined in this file.
+    pub symbol_index: Option<usize>,
+    pub base: String,
+    pub relation: Relation,
+    pub line: u32,
+}
+
+/// Everything extracted from one file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileExtract {
+    pub symbols: Vec<Symbol>,
+    pub calls: Vec<CallSite>,
+    pub imports: Vec<Import>,
+    pub inherits: Vec<Inherit>,
+    /// Module-level documentation (Python module docstring, Rust `//!`, Go package doc).
+    pub doc: Option<String>,
+    /// Number of ERROR and MISSING nodes tree-sitter recovered from.
+    pub parse_errors: u32,
+}
+
+/// What extraction needs to know about the file besides its bytes.
+#[derive(Debug, Clone)]
+pub struct FileContext {
+    /// Path relative to the root, `/`-separated.
+    pub rel_path: String,
+    /// Prefix of qualified names: the path (Python, TS/JS), the import path (Go), the
+    /// module path (Rust).
+    pub prefix: String,
+}
+
+/// Parse `source` as `language` with a thread-local parser and extract its facts.
+/// Never fails: a file tree-sitter cannot parse at all yields an empty extract with
+/// `parse_errors = 1`.
+pub fn parse_and_extract(language: Language, ctx: &FileContext, source: &[u8]) -> FileExtract {
+    match parse(language, source) {
+        Some(tree) => extract(language, ctx, source, &tree),
+        None => FileExtract {
+            parse_errors: 1,
+            ..Default::default()
+        },
+    }
+}
+
+/// Parse only (no extraction): the baseline the corpus benchmark compares against.
+pub fn parse(language: Language, source: &[u8]) -> Option<tree_sitter::Tree> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static PARSERS: RefCell<HashMap<Language, tree_sitter::Parser>> = RefCell::new(HashMap::new());
+    }
+    PARSERS.with(|p| {
+        let mut map = p.borrow_mut();
+        let parser = map.entry(language).or_insert_with(|| {
+            let mut parser = tree_sitter::Parser::new();
+            parser
+                .set_language(&language.grammar())
+                .expect("bundled grammar is ABI-compatible with the tree-sitter crate");
+            parser
+        });
+        parser.parse(source, None)
+    })
+}
+
+fn extract(
+    language: Language,
+    ctx: &FileContext,
+    source: &[u8],
+    tree: &tree_sitter::Tree,
+) -> FileExtract {
+    let mut cx = engine::Cx::new(language, ctx, source);
+    let root = tree.root_node();
+    engine::walk(&mut cx, root, language.spec().extract);
+    cx.finish(root)
+}
+
+/// Split an identifier into lower-case words: `parseHTTPRequest` -> `parse http request`,
+/// `retry_backoff` -> `retry backoff`, `a::b.c` -> `a b c`.
+pub fn split_identifier(s: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for part in s.split(|c: char| !c.is_alphanumeric()) {
+        if part.is_empty() {
+            continue;
+        }
+        let chars: Vec<char> = part.chars().collect();
+        let mut start = 0;
+        for i in 1..chars.len() {
+            let (prev, cur) = (chars[i - 1], chars[i]);
+            let next_lower = chars.get(i + 1).is_some_and(|c| c.is_lowercase());
+            let boundary = (prev.is_lowercase() && cur.is_uppercase())
+                || (prev.is_uppercase() && cur.is_uppercase() && next_lower)
+                || (prev.is_alphabetic() && cur.is_ascii_digit())
+                || (prev.is_ascii_digit() && cur.is_alphabetic());
+            if boundary {
+                words.push(chars[start..i].iter().collect::<String>().to_lowercase());
+                start = i;
+            }
+        }
+        words.push(chars[start..].iter().collect::<String>().to_lowercase());
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_identifier_handles_camel_snake_and_acronyms() {
+        assert_eq!(
+            split_identifier("parseHTTPRequest"),
+            ["parse", "http", "request"]
+        );
+        assert_eq!(split_identifier("retry_backoff"), ["retry", "backoff"]);
+        assert_eq!(split_identifier("crate::io::Utf8Reader"), ["crate", "io", "utf", "8", "reader"]);
+        assert_eq!(split_identifier("__init__"), ["init"]);
+    }
+
+    #[test]
+    fn language_from_path_uses_the_table() {
+        use std::path::Path;
+        assert_eq!(Language::from_path(Path::new("a/b.pyi")), Some(Language::Python));
+        assert_eq!(Language::from_path(Path::new("x.tsx")), Some(Language::Tsx));
+        assert_eq!(Language::from_path(Path::new("x.cjs")), Some(Language::JavaScript));
+        assert_eq!(Language::from_path(Path::new("README.md")), None);
+    }
+}

@@ -1,0 +1,230 @@
+//! Python: functions, methods, classes, module-level UPPER_CASE constants, docstrings,
+//! decorators, imports, base classes, calls, and lizard-compatible complexity.
+
+use tree_sitter::Node;
+
+use super::engine::{clean_docstring, Cx, Visit};
+use super::{Import, ImportName, Param, Relation, SymbolKind};
+
+pub(super) fn extract(cx: &mut Cx, node: Node) -> Visit {
+    match node.kind() {
+        "module" => {
+            cx.out.doc = docstring(cx, node);
+        }
+        "function_definition" => function(cx, node),
+        "class_definition" => class(cx, node),
+        "expression_statement" => constant(cx, node),
+        "call" => {
+            if let Some(f) = node.child_by_field_name("function") {
+                cx.call(f, Cx::line(node));
+            }
+        }
+        "lambda" => cx.push_anon(node, true),
+        "import_statement" => import(cx, node),
+        "import_from_statement" => import_from(cx, node),
+        // Complexity, as lizard counts Python: +1 per token if, elif, for, while, except,
+        // finally, and, or, case (comprehension `for`/`if`, conditional expressions and
+        // case guards are such tokens too). Lambdas count toward their function.
+        "if_statement" => {
+            cx.decision(1);
+            cx.push_control(node, false);
+        }
+        "elif_clause" | "conditional_expression" | "for_in_clause" | "if_clause"
+        | "except_clause" | "finally_clause" | "boolean_operator" | "guard" => cx.decision(1),
+        "for_statement" | "while_statement" => {
+            cx.decision(1);
+            cx.push_control(node, false);
+        }
+        "try_statement" | "with_statement" | "match_statement" => cx.push_control(node, false),
+        "case_clause" => cx.decision(1),
+        _ => {}
+    }
+    Visit::Children
+}
+
+/// The span of a definition includes its decorators.
+fn span_and_decorators<'t>(cx: &Cx, node: Node<'t>) -> (Node<'t>, Vec<String>) {
+    match node.parent() {
+        Some(p) if p.kind() == "decorated_definition" => {
+            let mut cursor = p.walk();
+            let decorators = p
+                .named_children(&mut cursor)
+                .filter(|c| c.kind() == "decorator")
+                .map(|d| {
+                    let t = cx.collapsed(d);
+                    t.strip_prefix('@').unwrap_or(&t).trim().to_string()
+                })
+                .collect();
+            (p, decorators)
+        }
+        _ => (node, Vec::new()),
+    }
+}
+
+fn docstring(cx: &Cx, block: Node) -> Option<String> {
+    let first = block.named_child(0)?;
+    if first.kind() != "expression_statement" {
+        return None;
+    }
+    let s = first.named_child(0)?;
+    if s.kind() != "string" {
+        return None;
+    }
+    clean_docstring(&cx.text(s))
+}
+
+fn function(cx: &mut Cx, node: Node) {
+    let Some(name) = cx.field_text(node, "name") else {
+        return;
+    };
+    let method = cx.in_type_scope();
+    let kind = if method {
+        SymbolKind::Method
+    } else {
+        SymbolKind::Function
+    };
+    let (span, decorators) = span_and_decorators(cx, node);
+    let body = node.child_by_field_name("body");
+    let mut sym = cx.new_symbol(kind, &name, span, node, body);
+    sym.decorators = decorators;
+    sym.doc = body.and_then(|b| docstring(cx, b));
+    sym.return_type = cx.field_text(node, "return_type");
+    if let Some(params) = node.child_by_field_name("parameters") {
+        sym.parameters = parameters(cx, params, method);
+    }
+    cx.push_symbol(node, sym);
+}
+
+fn parameters(cx: &Cx, params: Node, method: bool) -> Vec<Param> {
+    let mut out = Vec::new();
+    let mut cursor = params.walk();
+    for p in params.named_children(&mut cursor) {
+        let param = match p.kind() {
+            "identifier" | "list_splat_pattern" | "dictionary_splat_pattern" => Param {
+                name: cx.text(p).into_owned(),
+                ty: None,
+            },
+            "typed_parameter" => {
+                let name = p.named_child(0).map(|n| cx.text(n).into_owned()).unwrap_or_default();
+                Param {
+                    name,
+                    ty: cx.field_text(p, "type"),
+                }
+            }
+            "default_parameter" | "typed_default_parameter" => Param {
+                name: cx.field_text(p, "name").unwrap_or_default(),
+                ty: cx.field_text(p, "type"),
+            },
+            _ => continue,
+        };
+        out.push(param);
+    }
+    if method && out.first().is_some_and(|p| p.name == "self" || p.name == "cls") {
+        out.remove(0);
+    }
+    out
+}
+
+fn class(cx: &mut Cx, node: Node) {
+    let Some(name) = cx.field_text(node, "name") else {
+        return;
+    };
+    let (span, decorators) = span_and_decorators(cx, node);
+    let body = node.child_by_field_name("body");
+    let mut sym = cx.new_symbol(SymbolKind::Class, &name, span, node, body);
+    sym.decorators = decorators;
+    sym.doc = body.and_then(|b| docstring(cx, b));
+    let idx = cx.push_symbol(node, sym);
+    if let Some(bases) = node.child_by_field_name("superclasses") {
+        let mut cursor = bases.walk();
+        for b in bases.named_children(&mut cursor) {
+            if matches!(b.kind(), "identifier" | "attribute" | "subscript") {
+                let base = cx.text(b).into_owned();
+                cx.inherit(Some(idx), "", &base, Relation::Extends, Cx::line(b));
+            }
+        }
+    }
+}
+
+/// `NAME = value` or `NAME: T = value` at module level, with an UPPER_CASE name.
+fn constant(cx: &mut Cx, node: Node) {
+    if node.parent().is_none_or(|p| p.kind() != "module") {
+        return;
+    }
+    let Some(assign) = node.named_child(0).filter(|n| n.kind() == "assignment") else {
+        return;
+    };
+    let Some(left) = assign.child_by_field_name("left").filter(|n| n.kind() == "identifier")
+    else {
+        return;
+    };
+    let name = cx.text(left).into_owned();
+    if !is_constant_name(&name) {
+        return;
+    }
+    let mut sym = cx.new_symbol(SymbolKind::Constant, &name, node, node, None);
+    sym.return_type = cx.field_text(assign, "type");
+    cx.add_leaf_symbol(sym);
+}
+
+pub(super) fn is_constant_name(name: &str) -> bool {
+    name.chars().any(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn import(cx: &mut Cx, node: Node) {
+    let mut cursor = node.walk();
+    for n in node.children_by_field_name("name", &mut cursor) {
+        let (module, alias) = match n.kind() {
+            "aliased_import" => (cx.field_text(n, "name"), cx.field_text(n, "alias")),
+            _ => (Some(cx.text(n).into_owned()), None),
+        };
+        if let Some(module) = module {
+            cx.import(Import {
+                module,
+                names: Vec::new(),
+                alias,
+                line: Cx::line(node),
+            });
+        }
+    }
+}
+
+fn import_from(cx: &mut Cx, node: Node) {
+    let Some(module) = cx.field_text(node, "module_name") else {
+        return;
+    };
+    let mut names = Vec::new();
+    let mut cursor = node.walk();
+    for n in node.children_by_field_name("name", &mut cursor) {
+        let name = match n.kind() {
+            "aliased_import" => ImportName {
+                name: cx.field_text(n, "name").unwrap_or_default(),
+                alias: cx.field_text(n, "alias"),
+            },
+            _ => ImportName {
+                name: cx.text(n).into_owned(),
+                alias: None,
+            },
+        };
+        names.push(name);
+    }
+    let mut cursor = node.walk();
+    if node
+        .named_children(&mut cursor)
+        .any(|c| c.kind() == "wildcard_import")
+    {
+        names.push(ImportName {
+            name: "*".into(),
+            alias: None,
+        });
+    }
+    cx.import(Import {
+        module,
+        names,
+        alias: None,
+        line: Cx::line(node),
+    });
+}

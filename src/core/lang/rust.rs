@@ -1,0 +1,350 @@
+//! Rust: functions, methods (qualified through their `impl` type), structs, unions,
+//! enums, traits, type aliases, inline modules, consts and statics, `///`/`//!` docs,
+//! attributes, `use` trees, `impl Trait for Type`, supertraits, calls and macro
+//! invocations, and complexity as rust-code-analysis counts it.
+
+use tree_sitter::Node;
+
+use super::engine::{clean_comment_lines, Cx, Visit};
+use super::{Import, ImportName, Param, Relation, SymbolKind};
+
+pub(super) fn extract(cx: &mut Cx, node: Node) -> Visit {
+    match node.kind() {
+        "source_file" => cx.out.doc = inner_doc(cx, node),
+        "function_item" | "function_signature_item" => function(cx, node),
+        "struct_item" | "union_item" => item(cx, node, SymbolKind::Struct),
+        "enum_item" => item(cx, node, SymbolKind::Enum),
+        "trait_item" => item(cx, node, SymbolKind::Trait),
+        "type_item" => item(cx, node, SymbolKind::Type),
+        "mod_item" => {
+            if node.child_by_field_name("body").is_some() {
+                item(cx, node, SymbolKind::Module)
+            }
+        }
+        "const_item" | "static_item" => constant(cx, node),
+        "impl_item" => impl_block(cx, node),
+        "call_expression" => {
+            if let Some(f) = node.child_by_field_name("function") {
+                cx.call(f, Cx::line(node));
+            }
+        }
+        "macro_invocation" => {
+            if let Some(m) = node.child_by_field_name("macro") {
+                let callee = format!("{}!", cx.collapsed(m));
+                let (receiver, name) = super::engine::split_callee(&callee);
+                let (receiver, name) = (receiver.map(str::to_string), name.to_string());
+                cx.call_named(callee, name, receiver, Cx::line(node));
+            }
+        }
+        "use_declaration" => use_declaration(cx, node),
+        "closure_expression" => cx.push_anon(node, false),
+        // The body of a macro_rules! is token trees, not code.
+        "macro_definition" => return Visit::Skip,
+        // Complexity, as rust-code-analysis counts it: +1 for if, each match arm,
+        // loops, `?`, && and ||.
+        "if_expression" => {
+            cx.decision(1);
+            let else_if = node.parent().is_some_and(|p| p.kind() == "else_clause");
+            cx.push_control(node, else_if);
+        }
+        "while_expression" | "for_expression" | "loop_expression" => {
+            cx.decision(1);
+            cx.push_control(node, false);
+        }
+        "match_expression" => cx.push_control(node, false),
+        "match_arm" | "try_expression" => cx.decision(1),
+        "binary_expression" => {
+            if let Some(op) = node.child_by_field_name("operator") {
+                if matches!(op.kind(), "&&" | "||") {
+                    cx.decision(1);
+                }
+            }
+        }
+        _ => {}
+    }
+    Visit::Children
+}
+
+fn is_comment(n: Node) -> bool {
+    matches!(n.kind(), "line_comment" | "block_comment")
+}
+
+/// `//!` and `/*! */` comments at the start of a file or inline module body.
+fn inner_doc(cx: &Cx, container: Node) -> Option<String> {
+    let mut texts = Vec::new();
+    let mut cursor = container.walk();
+    for c in container.named_children(&mut cursor) {
+        if is_comment(c) {
+            let t = cx.text(c);
+            if t.starts_with("//!") || t.starts_with("/*!") {
+                texts.push(t.into_owned());
+            }
+        } else if c.kind() != "inner_attribute_item" {
+            break;
+        }
+    }
+    clean_comment_lines(texts.iter().map(String::as_str))
+}
+
+/// Outer doc comments (`///`, `/** */`) and attributes above an item; returns the node
+/// the span starts at (the first attribute), the doc and the attributes.
+fn outer<'t>(cx: &Cx, node: Node<'t>) -> (Node<'t>, Option<String>, Vec<String>) {
+    let mut start = node;
+    let mut attrs = Vec::new();
+    let mut prev = node.prev_sibling();
+    while let Some(p) = prev {
+        match p.kind() {
+            "attribute_item" => {
+                let t = cx.collapsed(p);
+                let inner = t
+                    .strip_prefix("#[")
+                    .and_then(|t| t.strip_suffix(']'))
+                    .unwrap_or(&t);
+                attrs.push(inner.to_string());
+                start = p;
+            }
+            _ if is_comment(p) => {}
+            _ => break,
+        }
+        prev = p.prev_sibling();
+    }
+    attrs.reverse();
+    let comments = cx.comments_above(node, is_comment, |n| n.kind() == "attribute_item");
+    let texts: Vec<String> = comments
+        .iter()
+        .map(|c| cx.text(*c).into_owned())
+        .filter(|t| (t.starts_with("///") && !t.starts_with("////")) || t.starts_with("/**"))
+        .collect();
+    let doc = clean_comment_lines(texts.iter().map(String::as_str));
+    (start, doc, attrs)
+}
+
+fn function(cx: &mut Cx, node: Node) {
+    let Some(name) = cx.field_text(node, "name") else {
+        return;
+    };
+    let kind = if cx.in_type_scope() {
+        SymbolKind::Method
+    } else {
+        SymbolKind::Function
+    };
+    let (span, doc, attrs) = outer(cx, node);
+    let body = node.child_by_field_name("body");
+    let mut sym = cx.new_symbol(kind, &name, span, node, body);
+    sym.doc = doc;
+    sym.decorators = attrs;
+    sym.return_type = cx.field_text(node, "return_type").map(|r| super::engine::collapse_ws(&r));
+    sym.receiver = cx.enclosing_receiver();
+    if let Some(params) = node.child_by_field_name("parameters") {
+        sym.parameters = parameters(cx, params);
+    }
+    if body.is_none() {
+        sym.complexity = None;
+        sym.nesting = None;
+    }
+    cx.push_symbol(node, sym);
+}
+
+fn parameters(cx: &Cx, list: Node) -> Vec<Param> {
+    let mut out = Vec::new();
+    let mut cursor = list.walk();
+    for p in list.named_children(&mut cursor) {
+        match p.kind() {
+            "parameter" => {
+                if let Some(pattern) = p.child_by_field_name("pattern") {
+                    out.push(cx.param(pattern, p.child_by_field_name("type")));
+                }
+            }
+            "variadic_parameter" => out.push(Param {
+                name: "...".into(),
+                ty: None,
+            }),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn item(cx: &mut Cx, node: Node, kind: SymbolKind) {
+    let Some(name) = cx.field_text(node, "name") else {
+        return;
+    };
+    let (span, doc, attrs) = outer(cx, node);
+    let body = node.child_by_field_name("body");
+    let mut sym = cx.new_symbol(kind, &name, span, node, body);
+    sym.decorators = attrs;
+    sym.doc = doc;
+    if kind == SymbolKind::Module {
+        if let Some(b) = body {
+            let inner = inner_doc(cx, b);
+            sym.doc = match (sym.doc.take(), inner) {
+                (Some(a), Some(b)) => Some(format!("{a}\n{b}")),
+                (a, b) => a.or(b),
+            };
+        }
+    }
+    let idx = cx.push_symbol(node, sym);
+    if kind == SymbolKind::Trait {
+        if let Some(bounds) = node.child_by_field_name("bounds") {
+            let mut cursor = bounds.walk();
+            for b in bounds.named_children(&mut cursor) {
+                if b.kind() != "lifetime" {
+                    let base = cx.text(b).into_owned();
+                    cx.inherit(Some(idx), "", &base, Relation::Extends, Cx::line(b));
+                }
+            }
+        }
+    }
+}
+
+fn constant(cx: &mut Cx, node: Node) {
+    let Some(name) = cx.field_text(node, "name") else {
+        return;
+    };
+    let (span, doc, attrs) = outer(cx, node);
+    let mut sym = cx.new_symbol(SymbolKind::Constant, &name, span, node, node.child_by_field_name("value"));
+    sym.doc = doc;
+    sym.decorators = attrs;
+    sym.return_type = cx.field_text(node, "type");
+    cx.add_leaf_symbol(sym);
+}
+
+/// `impl Type` / `impl Trait for Type`: a naming scope for its methods, and an
+/// `implements` fact.
+fn impl_block(cx: &mut Cx, node: Node) {
+    let Some(ty) = node.child_by_field_name("type") else {
+        return;
+    };
+    let written = cx.collapsed(ty);
+    let base = type_base_name(&written);
+    if let Some(tr) = node.child_by_field_name("trait") {
+        let trait_text = cx.text(tr).into_owned();
+        cx.inherit(None, &written, &trait_text, Relation::Implements, Cx::line(node));
+    }
+    cx.push_scope(node, base, Some(written));
+}
+
+/// `&'a mut foo::Bar<T>` -> `Bar`.
+fn type_base_name(written: &str) -> String {
+    let no_generics = written.split('<').next().unwrap_or(written);
+    let last = no_generics.rsplit("::").next().unwrap_or(no_generics);
+    last.trim_start_matches(['&', '*'])
+        .trim_start_matches("mut ")
+        .trim_start_matches("const ")
+        .trim_start_matches("dyn ")
+        .split_whitespace()
+        .last()
+        .unwrap_or(last)
+        .to_string()
+}
+
+fn use_declaration(cx: &mut Cx, node: Node) {
+    let Some(arg) = node.child_by_field_name("argument") else {
+        return;
+    };
+    let mut flat: Vec<(String, ImportName)> = Vec::new();
+    flatten_use(cx, arg, "", &mut flat);
+    let mut imports: Vec<Import> = Vec::new();
+    for (module, name) in flat {
+        match imports.iter_mut().find(|i| i.module == module) {
+            Some(i) => i.names.push(name),
+            None => imports.push(Import {
+                module,
+                names: vec![name],
+                alias: None,
+                line: Cx::line(node),
+            }),
+        }
+    }
+    for i in imports {
+        cx.import(i);
+    }
+}
+
+fn join_path(prefix: &str, rest: &str) -> String {
+    match (prefix.is_empty(), rest.is_empty()) {
+        (true, _) => rest.to_string(),
+        (_, true) => prefix.to_string(),
+        _ => format!("{prefix}::{rest}"),
+    }
+}
+
+/// Split a path `a::b::c` into (`a::b`, `c`).
+fn split_path(path: &str) -> (&str, &str) {
+    match path.rfind("::") {
+        Some(i) => (&path[..i], &path[i + 2..]),
+        None => ("", path),
+    }
+}
+
+fn flatten_use(cx: &Cx, node: Node, prefix: &str, out: &mut Vec<(String, ImportName)>) {
+    match node.kind() {
+        "use_as_clause" => {
+            let path = cx.field_text(node, "path").unwrap_or_default();
+            let full = join_path(prefix, &super::engine::collapse_ws(&path));
+            let (module, name) = split_path(&full);
+            out.push((
+                module.to_string(),
+                ImportName {
+                    name: name.to_string(),
+                    alias: cx.field_text(node, "alias"),
+                },
+            ));
+        }
+        "use_wildcard" => {
+            let text = cx.collapsed(node);
+            let path = text.trim_end_matches('*').trim_end_matches("::");
+            out.push((
+                join_path(prefix, path),
+                ImportName {
+                    name: "*".into(),
+                    alias: None,
+                },
+            ));
+        }
+        "scoped_use_list" => {
+            let path = cx.field_text(node, "path").unwrap_or_default();
+            let inner = join_path(prefix, &path);
+            if let Some(list) = node.child_by_field_name("list") {
+                flatten_use(cx, list, &inner, out);
+            }
+        }
+        "use_list" => {
+            let mut cursor = node.walk();
+            for c in node.named_children(&mut cursor) {
+                if !is_comment(c) {
+                    flatten_use(cx, c, prefix, out);
+                }
+            }
+        }
+        _ => {
+            let full = join_path(prefix, &cx.collapsed(node));
+            let (module, name) = split_path(&full);
+            // `use a::{self}` imports `a` itself.
+            let (module, name) = if name == "self" {
+                split_path(module)
+            } else {
+                (module, name)
+            };
+            out.push((
+                module.to_string(),
+                ImportName {
+                    name: name.to_string(),
+                    alias: None,
+                },
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::type_base_name;
+
+    #[test]
+    fn type_base_name_strips_paths_references_and_generics() {
+        assert_eq!(type_base_name("Cart"), "Cart");
+        assert_eq!(type_base_name("&'a mut foo::Bar<T>"), "Bar");
+        assert_eq!(type_base_name("Vec<u8>"), "Vec");
+    }
+}

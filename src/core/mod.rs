@@ -1,0 +1,11 @@
+//! The pipeline (walk -> parse -> store) and the queries on what it stored.
+//!
+//! Invariants: core never prints and never exits; errors are typed per stage and say
+//! what to do next.
+pub mod error;
+pub mod index;
+pub mod lang;
+pub mod store;
+pub mod walk;
+
+pub use error::{Error, Result};

@@ -1,0 +1,840 @@
+//! Store: the SQLite database in `.leindex/index.db` (rusqlite, bundled SQLite, WAL).
+//!
+//! Tables: `meta` (schema version, tool version, last run), `files`, `nodes` (symbols),
+//! `edges` (call sites, imports and inheritance as written; resolution fills `dst_id`
+//! later), and `fts` (FTS5 over names, split identifiers, signatures and docs).
+//!
+//! Invariants:
+//! - an index run is one transaction: a run that fails or is interrupted leaves the
+//!   previous index as it was;
+//! - a full build writes a new database beside the old one and renames it into place
+//!   only when complete;
+//! - a node id is stable across re-index while its file is unchanged (unchanged files'
+//!   rows are never touched);
+//! - a database that is not ours, is corrupt, or is newer than this binary is never
+//!   written to.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
+use serde::Serialize;
+
+use crate::core::error::{Error, Result};
+use crate::core::lang::{split_identifier, FileExtract, Import, ImportName, Language, Param};
+use crate::core::walk::INDEX_DIR;
+
+/// Version of the table layout. Bump it with every change to the schema.
+pub const SCHEMA_VERSION: i64 = 1;
+/// `PRAGMA application_id` of a leindex database ("LEIX").
+const APPLICATION_ID: i64 = 0x4c45_4958;
+pub const DB_FILE: &str = "index.db";
+
+const SCHEMA: &str = r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    language TEXT NOT NULL,
+    hash BLOB NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    parse_errors INTEGER NOT NULL,
+    lossy_utf8 INTEGER NOT NULL,
+    symbols INTEGER NOT NULL,
+    call_sites INTEGER NOT NULL,
+    doc TEXT
+);
+CREATE TABLE nodes (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL,
+    parent_id INTEGER,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    qualified_name TEXT NOT NULL,
+    parent_name TEXT,
+    start_line INTEGER NOT NULL,
+    end_line INTEGER NOT NULL,
+    start_byte INTEGER NOT NULL,
+    end_byte INTEGER NOT NULL,
+    signature TEXT NOT NULL,
+    parameters TEXT NOT NULL,
+    return_type TEXT,
+    receiver TEXT,
+    doc TEXT,
+    decorators TEXT NOT NULL,
+    complexity INTEGER,
+    nesting INTEGER,
+    body_hash BLOB NOT NULL
+);
+-- kind: call | import | extends | implements | embeds. dst_id is NULL until resolved.
+CREATE TABLE edges (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL,
+    src_id INTEGER,
+    dst_id INTEGER,
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    name TEXT,
+    receiver TEXT,
+    alias TEXT,
+    detail TEXT,
+    line INTEGER NOT NULL
+);
+CREATE VIRTUAL TABLE fts USING fts5(
+    name, words, signature, doc,
+    content='', contentless_delete=1, tokenize='unicode61'
+);
+"#;
+
+/// Secondary indexes: created after the bulk insert of a full build.
+const INDEXES: &str = r#"
+CREATE INDEX IF NOT EXISTS nodes_file ON nodes(file_id);
+CREATE INDEX IF NOT EXISTS nodes_name ON nodes(name);
+CREATE INDEX IF NOT EXISTS nodes_qname ON nodes(qualified_name);
+CREATE INDEX IF NOT EXISTS edges_file ON edges(file_id);
+CREATE INDEX IF NOT EXISTS edges_src ON edges(src_id);
+"#;
+
+fn db_err(path: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {
+    move |e| classify(path, e)
+}
+
+/// Turn SQLite's "not a database" / "corrupt" into `Error::Corrupt`.
+fn classify(path: &Path, e: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode;
+    if let rusqlite::Error::SqliteFailure(f, ref msg) = e {
+        if matches!(f.code, ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) {
+            return Error::Corrupt {
+                path: path.to_path_buf(),
+                detail: msg.clone().unwrap_or_else(|| f.to_string()),
+            };
+        }
+    }
+    Error::Database {
+        path: path.to_path_buf(),
+        source: e,
+    }
+}
+
+pub fn db_path(root: &Path) -> PathBuf {
+    root.join(INDEX_DIR).join(DB_FILE)
+}
+
+/// Find the index root: `start` or the nearest parent with `.leindex/index.db`.
+pub fn locate_root(start: &Path) -> Result<PathBuf> {
+    let start = start
+        .canonicalize()
+        .map_err(|_| Error::PathNotFound(start.to_path_buf()))?;
+    let mut dir = Some(start.as_path());
+    while let Some(d) = dir {
+        if db_path(d).is_file() {
+            return Ok(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    Err(Error::NoIndex(start))
+}
+
+/// A row of `files` as the indexer needs it to decide what changed.
+#[derive(Debug, Clone)]
+pub struct FileRow {
+    pub id: i64,
+    pub hash: Vec<u8>,
+}
+
+/// An open, validated index.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Open the index at `root` for reading and incremental updates. Fails with a typed
+    /// error, without writing anything, when the file is missing, corrupt, foreign or
+    /// of another schema version.
+    pub fn open(root: &Path) -> Result<Store> {
+        let path = db_path(root);
+        if !path.is_file() {
+            return Err(Error::NoIndex(root.to_path_buf()));
+        }
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(db_err(&path))?;
+        let store = Store { conn, path };
+        store.validate()?;
+        store
+            .conn
+            .execute_batch("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = OFF;")
+            .map_err(db_err(&store.path))?;
+        Ok(store)
+    }
+
+    fn validate(&self) -> Result<()> {
+        let app_id: i64 = self
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(db_err(&self.path))?;
+        if app_id != APPLICATION_ID {
+            return Err(Error::Foreign(self.path.clone()));
+        }
+        let version: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
+            .optional()
+            .map_err(db_err(&self.path))?;
+        let found: i64 = version.and_then(|v| v.parse().ok()).ok_or_else(|| Error::Corrupt {
+            path: self.path.clone(),
+            detail: "no schema version recorded".into(),
+        })?;
+        if found > SCHEMA_VERSION {
+            return Err(Error::SchemaTooNew {
+                path: self.path.clone(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if found < SCHEMA_VERSION {
+            // No migrations exist yet: version 1 is the first schema. When the schema
+            // changes, add a migration from each older version here, or return this
+            // error so that `leindex index` rebuilds.
+            return Err(Error::SchemaTooOld {
+                path: self.path.clone(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        Ok(())
+    }
+
+    /// Create a new, empty database at `path` (which must not exist), tuned for a bulk
+    /// build: the caller renames it into place when the build is complete.
+    pub fn create(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path).map_err(db_err(path))?;
+        conn.execute_batch(&format!(
+            "PRAGMA application_id = {APPLICATION_ID};
+             PRAGMA journal_mode = OFF;
+             PRAGMA synchronous = OFF;
+             PRAGMA cache_size = -65536;
+             PRAGMA page_size = 8192;
+             {SCHEMA}"
+        ))
+        .map_err(db_err(path))?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.set_meta("schema_version", &SCHEMA_VERSION.to_string())?;
+        store.set_meta("tool_version", env!("CARGO_PKG_VERSION"))?;
+        store.set_meta("model_id", "none")?;
+        Ok(store)
+    }
+
+    /// Finish a bulk build: secondary indexes, WAL mode for later readers and writers.
+    pub fn finish_build(self) -> Result<()> {
+        self.conn
+            .execute_batch(&format!(
+                "{INDEXES}
+                 ANALYZE;
+                 PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;"
+            ))
+            .map_err(db_err(&self.path))?;
+        self.conn
+            .close()
+            .map_err(|(_, e)| classify(&self.path, e))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO meta(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .map_err(db_err(&self.path))?;
+        Ok(())
+    }
+
+    pub fn meta(&self) -> Result<HashMap<String, String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key, value FROM meta")
+            .map_err(db_err(&self.path))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(db_err(&self.path))?;
+        rows.collect::<Result<_, _>>().map_err(db_err(&self.path))
+    }
+
+    /// Every indexed file, by path.
+    pub fn file_rows(&self) -> Result<HashMap<String, FileRow>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT path, id, hash FROM files")
+            .map_err(db_err(&self.path))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    FileRow {
+                        id: r.get(1)?,
+                        hash: r.get(2)?,
+                    },
+                ))
+            })
+            .map_err(db_err(&self.path))?;
+        rows.collect::<Result<_, _>>().map_err(db_err(&self.path))
+    }
+
+    /// Start the run's single transaction.
+    pub fn writer(&mut self) -> Result<Writer<'_>> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(db_err(&path))?;
+        Ok(Writer { tx, path })
+    }
+}
+
+/// What a file's row records besides its extract.
+pub struct FileInfo<'a> {
+    pub rel_path: &'a str,
+    pub language: Language,
+    pub hash: &'a [u8; 32],
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub lossy_utf8: bool,
+}
+
+/// The writer of one index run: everything it does is one transaction, committed by
+/// [`Writer::commit`] and rolled back if dropped.
+pub struct Writer<'c> {
+    tx: Transaction<'c>,
+    path: PathBuf,
+}
+
+impl Writer<'_> {
+    /// Delete a file and everything extracted from it.
+    pub fn remove_file(&self, file_id: i64) -> Result<()> {
+        let e = db_err(&self.path);
+        self.tx
+            .prepare_cached(
+                "DELETE FROM fts WHERE rowid IN (SELECT id FROM nodes WHERE file_id = ?1)",
+            )
+            .and_then(|mut s| s.execute([file_id]))
+            .map_err(&e)?;
+        for sql in [
+            "DELETE FROM nodes WHERE file_id = ?1",
+            "DELETE FROM edges WHERE file_id = ?1",
+            "DELETE FROM files WHERE id = ?1",
+        ] {
+            self.tx
+                .prepare_cached(sql)
+                .and_then(|mut s| s.execute([file_id]))
+                .map_err(&e)?;
+        }
+        Ok(())
+    }
+
+    /// Insert a file and its extract; returns (symbols, call sites) written.
+    pub fn insert_file(&self, info: &FileInfo, x: &FileExtract) -> Result<(usize, usize)> {
+        let e = db_err(&self.path);
+        let mut files = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO files(path, language, hash, size, mtime_ns, parse_errors, lossy_utf8,
+                    symbols, call_sites, doc)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )
+            .map_err(&e)?;
+        files
+            .execute(params![
+                info.rel_path,
+                info.language.name(),
+                &info.hash[..],
+                info.size as i64,
+                info.mtime_ns,
+                x.parse_errors,
+                info.lossy_utf8,
+                x.symbols.len() as i64,
+                x.calls.len() as i64,
+                x.doc
+            ])
+            .map_err(&e)?;
+        let file_id = self.tx.last_insert_rowid();
+
+        let mut nodes = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO nodes(file_id, parent_id, kind, name, qualified_name, parent_name,
+                    start_line, end_line, start_byte, end_byte, signature, parameters,
+                    return_type, receiver, doc, decorators, complexity, nesting, body_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+            )
+            .map_err(&e)?;
+        let mut fts = self
+            .tx
+            .prepare_cached("INSERT INTO fts(rowid, name, words, signature, doc) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .map_err(&e)?;
+        let mut ids = Vec::with_capacity(x.symbols.len());
+        for s in &x.symbols {
+            let parent_id = s.parent.map(|p| ids[p]);
+            nodes
+                .execute(params![
+                    file_id,
+                    parent_id,
+                    s.kind.as_str(),
+                    s.name,
+                    s.qualified_name,
+                    s.parent_name,
+                    s.start_line,
+                    s.end_line,
+                    s.start_byte,
+                    s.end_byte,
+                    s.signature,
+                    json_params(&s.parameters),
+                    s.return_type,
+                    s.receiver,
+                    s.doc,
+                    json_strings(&s.decorators),
+                    s.complexity,
+                    s.nesting,
+                    &s.body_hash[..],
+                ])
+                .map_err(&e)?;
+            let id = self.tx.last_insert_rowid();
+            ids.push(id);
+            let mut words = split_identifier(&s.qualified_name).join(" ");
+            words.push(' ');
+            words.push_str(&split_identifier(&s.name).join(" "));
+            fts.execute(params![id, s.name, words, s.signature, s.doc])
+                .map_err(&e)?;
+        }
+
+        let mut edges = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO edges(file_id, src_id, kind, target, name, receiver, alias, detail, line)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )
+            .map_err(&e)?;
+        for c in &x.calls {
+            let src = c.symbol.map(|i| ids[i]);
+            edges
+                .execute(params![file_id, src, "call", c.callee, c.name, c.receiver, None::<String>, None::<String>, c.line])
+                .map_err(&e)?;
+        }
+        for i in &x.imports {
+            edges
+                .execute(params![
+                    file_id,
+                    None::<i64>,
+                    "import",
+                    i.module,
+                    None::<String>,
+                    None::<String>,
+                    i.alias,
+                    serde_json::to_string(&i.names).expect("names serialize"),
+                    i.line
+                ])
+                .map_err(&e)?;
+        }
+        for h in &x.inherits {
+            let src = h.symbol_index.map(|i| ids[i]);
+            edges
+                .execute(params![file_id, src, h.relation.as_str(), h.base, h.symbol, None::<String>, None::<String>, None::<String>, h.line])
+                .map_err(&e)?;
+        }
+        Ok((x.symbols.len(), x.calls.len()))
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO meta(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .map_err(db_err(&self.path))?;
+        Ok(())
+    }
+
+    pub fn commit(self) -> Result<()> {
+        let path = self.path;
+        self.tx.commit().map_err(db_err(&path))
+    }
+}
+
+fn json_params(p: &[Param]) -> String {
+    serde_json::to_string(p).expect("params serialize")
+}
+
+fn json_strings(s: &[String]) -> String {
+    serde_json::to_string(s).expect("strings serialize")
+}
+
+// -------------------------------------------------------------------------- queries
+
+/// A symbol as the JSON contract gives it (docs/json.md).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SymbolRecord {
+    pub id: i64,
+    pub qualified_name: String,
+    pub name: String,
+    pub kind: String,
+    pub language: String,
+    pub file: String,
+    pub line: u32,
+    pub end_line: u32,
+    pub start_byte: u32,
+    pub end_byte: u32,
+    pub parent: Option<String>,
+    pub signature: String,
+    pub parameters: Vec<Param>,
+    pub return_type: Option<String>,
+    pub receiver: Option<String>,
+    pub doc: Option<String>,
+    pub decorators: Vec<String>,
+    pub complexity: Option<u32>,
+    pub nesting: Option<u32>,
+    pub loc: u32,
+}
+
+/// Filters of `leindex symbols`; `None` means no filter.
+#[derive(Debug, Default, Clone)]
+pub struct SymbolFilter {
+    pub kinds: Vec<String>,
+    /// Language families (`typescript` includes tsx).
+    pub languages: Vec<String>,
+    pub path: Option<globset::GlobMatcher>,
+    pub path_prefix: Option<String>,
+    pub name: Option<String>,
+    pub file: Option<String>,
+}
+
+const SYMBOL_COLUMNS: &str = "n.id, n.qualified_name, n.name, n.kind, f.language, f.path,
+    n.start_line, n.end_line, n.start_byte, n.end_byte, n.parent_name, n.signature,
+    n.parameters, n.return_type, n.receiver, n.doc, n.decorators, n.complexity, n.nesting";
+
+fn symbol_from_row(r: &rusqlite::Row) -> rusqlite::Result<SymbolRecord> {
+    let params: String = r.get(12)?;
+    let decorators: String = r.get(16)?;
+    let line: u32 = r.get(6)?;
+    let end_line: u32 = r.get(7)?;
+    Ok(SymbolRecord {
+        id: r.get(0)?,
+        qualified_name: r.get(1)?,
+        name: r.get(2)?,
+        kind: r.get(3)?,
+        language: r.get(4)?,
+        file: r.get(5)?,
+        line,
+        end_line,
+        start_byte: r.get(8)?,
+        end_byte: r.get(9)?,
+        parent: r.get(10)?,
+        signature: r.get(11)?,
+        parameters: serde_json::from_str(&params).unwrap_or_default(),
+        return_type: r.get(13)?,
+        receiver: r.get(14)?,
+        doc: r.get(15)?,
+        decorators: serde_json::from_str(&decorators).unwrap_or_default(),
+        complexity: r.get(17)?,
+        nesting: r.get(18)?,
+        loc: end_line - line + 1,
+    })
+}
+
+/// One call site as stored.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CallRecord {
+    pub callee: String,
+    pub name: String,
+    pub receiver: Option<String>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ImportRecord {
+    pub module: String,
+    pub names: Vec<ImportName>,
+    pub alias: Option<String>,
+    pub line: u32,
+}
+
+impl From<&Import> for ImportRecord {
+    fn from(i: &Import) -> Self {
+        ImportRecord {
+            module: i.module.clone(),
+            names: i.names.clone(),
+            alias: i.alias.clone(),
+            line: i.line,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct InheritRecord {
+    pub symbol: String,
+    pub base: String,
+    pub relation: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutlineSymbol {
+    #[serde(flatten)]
+    pub symbol: SymbolRecord,
+    pub calls: Vec<CallRecord>,
+}
+
+/// Everything stored about one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outline {
+    pub file: String,
+    pub language: String,
+    pub parse_errors: u32,
+    pub lossy_utf8: bool,
+    pub doc: Option<String>,
+    pub symbols: Vec<OutlineSymbol>,
+    pub module_calls: Vec<CallRecord>,
+    pub imports: Vec<ImportRecord>,
+    pub inherits: Vec<InheritRecord>,
+}
+
+/// Per-language counts for `leindex status`.
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageCount {
+    pub language: String,
+    pub files: u64,
+    pub symbols: u64,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    pub root: String,
+    pub index_path: String,
+    pub index_bytes: u64,
+    pub schema_version: i64,
+    pub tool_version: String,
+    pub model_id: String,
+    pub last_run_unix: Option<i64>,
+    pub last_run_ms: Option<u64>,
+    pub files: u64,
+    pub symbols: u64,
+    pub call_sites: u64,
+    pub imports: u64,
+    pub files_with_parse_errors: u64,
+    pub languages: Vec<LanguageCount>,
+}
+
+impl Store {
+    pub fn symbols(&self, f: &SymbolFilter) -> Result<Vec<SymbolRecord>> {
+        let mut sql = format!(
+            "SELECT {SYMBOL_COLUMNS} FROM nodes n JOIN files f ON f.id = n.file_id WHERE 1=1"
+        );
+        let mut args: Vec<String> = Vec::new();
+        let mut in_list = |col: &str, vals: &[String], sql: &mut String| {
+            if !vals.is_empty() {
+                let marks: Vec<String> = vals
+                    .iter()
+                    .map(|v| {
+                        args.push(v.clone());
+                        format!("?{}", args.len())
+                    })
+                    .collect();
+                sql.push_str(&format!(" AND {col} IN ({})", marks.join(",")));
+            }
+        };
+        in_list("n.kind", &f.kinds, &mut sql);
+        let mut langs = f.languages.clone();
+        if langs.iter().any(|l| l == "typescript") {
+            langs.push("tsx".into());
+        }
+        in_list("f.language", &langs, &mut sql);
+        if let Some(file) = &f.file {
+            args.push(file.clone());
+            sql.push_str(&format!(" AND f.path = ?{}", args.len()));
+        }
+        if let Some(prefix) = &f.path_prefix {
+            args.push(format!("{}%", prefix.replace('%', "\\%").replace('_', "\\_")));
+            sql.push_str(&format!(" AND f.path LIKE ?{} ESCAPE '\\'", args.len()));
+        }
+        if let Some(name) = &f.name {
+            args.push(format!("%{}%", name.replace('%', "\\%").replace('_', "\\_")));
+            sql.push_str(&format!(
+                " AND (n.name LIKE ?{0} ESCAPE '\\' OR n.qualified_name LIKE ?{0} ESCAPE '\\')",
+                args.len()
+            ));
+        }
+        sql.push_str(" ORDER BY f.path, n.start_byte, n.id");
+        let e = db_err(&self.path);
+        let mut stmt = self.conn.prepare(&sql).map_err(&e)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args.iter()), symbol_from_row)
+            .map_err(&e)?;
+        let mut out = Vec::new();
+        for r in rows {
+            let r = r.map_err(&e)?;
+            if f.path.as_ref().is_none_or(|g| g.is_match(&r.file)) {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn outline(&self, rel_path: &str) -> Result<Outline> {
+        let e = db_err(&self.path);
+        let file: Option<(i64, String, u32, bool, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT id, language, parse_errors, lossy_utf8, doc FROM files WHERE path = ?1",
+                [rel_path],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()
+            .map_err(&e)?;
+        let Some((file_id, language, parse_errors, lossy_utf8, doc)) = file else {
+            return Err(Error::FileNotIndexed(rel_path.to_string()));
+        };
+        let symbols = self.symbols(&SymbolFilter {
+            file: Some(rel_path.to_string()),
+            ..Default::default()
+        })?;
+        let mut by_id: HashMap<i64, usize> = HashMap::new();
+        let mut out_symbols: Vec<OutlineSymbol> = symbols
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| {
+                by_id.insert(s.id, i);
+                OutlineSymbol {
+                    symbol: s,
+                    calls: Vec::new(),
+                }
+            })
+            .collect();
+        let mut module_calls = Vec::new();
+        let mut imports = Vec::new();
+        let mut inherits = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT src_id, kind, target, name, receiver, alias, detail, line
+                 FROM edges WHERE file_id = ?1 ORDER BY id",
+            )
+            .map_err(&e)?;
+        let mut rows = stmt.query([file_id]).map_err(&e)?;
+        while let Some(r) = rows.next().map_err(&e)? {
+            let src: Option<i64> = r.get(0).map_err(&e)?;
+            let kind: String = r.get(1).map_err(&e)?;
+            let target: String = r.get(2).map_err(&e)?;
+            let name: Option<String> = r.get(3).map_err(&e)?;
+            let line: u32 = r.get(7).map_err(&e)?;
+            match kind.as_str() {
+                "call" => {
+                    let call = CallRecord {
+                        callee: target,
+                        name: name.unwrap_or_default(),
+                        receiver: r.get(4).map_err(&e)?,
+                        line,
+                    };
+                    match src.and_then(|s| by_id.get(&s)) {
+                        Some(&i) => out_symbols[i].calls.push(call),
+                        None => module_calls.push(call),
+                    }
+                }
+                "import" => {
+                    let detail: Option<String> = r.get(6).map_err(&e)?;
+                    imports.push(ImportRecord {
+                        module: target,
+                        names: detail
+                            .and_then(|d| serde_json::from_str(&d).ok())
+                            .unwrap_or_default(),
+                        alias: r.get(5).map_err(&e)?,
+                        line,
+                    });
+                }
+                relation => inherits.push(InheritRecord {
+                    symbol: name.unwrap_or_default(),
+                    base: target,
+                    relation: relation.to_string(),
+                    line,
+                }),
+            }
+        }
+        Ok(Outline {
+            file: rel_path.to_string(),
+            language,
+            parse_errors,
+            lossy_utf8,
+            doc,
+            symbols: out_symbols,
+            module_calls,
+            imports,
+            inherits,
+        })
+    }
+
+    pub fn status(&self, root: &Path) -> Result<Status> {
+        let e = db_err(&self.path);
+        let meta = self.meta()?;
+        let count = |sql: &str| -> Result<u64> {
+            self.conn
+                .query_row(sql, [], |r| r.get::<_, i64>(0))
+                .map(|n| n as u64)
+                .map_err(db_err(&self.path))
+        };
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT language, COUNT(*), SUM(size), SUM(symbols)
+                 FROM files GROUP BY language ORDER BY language",
+            )
+            .map_err(&e)?;
+        let languages = stmt
+            .query_map([], |r| {
+                Ok(LanguageCount {
+                    language: r.get(0)?,
+                    files: r.get::<_, i64>(1)? as u64,
+                    bytes: r.get::<_, i64>(2)? as u64,
+                    symbols: r.get::<_, i64>(3)? as u64,
+                })
+            })
+            .map_err(&e)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(&e)?;
+        let index_bytes = ["", "-wal", "-shm"]
+            .iter()
+            .filter_map(|s| {
+                let mut p = self.path.clone().into_os_string();
+                p.push(s);
+                std::fs::metadata(PathBuf::from(p)).ok().map(|m| m.len())
+            })
+            .sum();
+        Ok(Status {
+            root: root.display().to_string(),
+            index_path: self.path.display().to_string(),
+            index_bytes,
+            schema_version: SCHEMA_VERSION,
+            tool_version: meta.get("tool_version").cloned().unwrap_or_default(),
+            model_id: meta.get("model_id").cloned().unwrap_or_else(|| "none".into()),
+            last_run_unix: meta.get("last_run_unix").and_then(|v| v.parse().ok()),
+            last_run_ms: meta.get("last_run_ms").and_then(|v| v.parse().ok()),
+            files: count("SELECT COUNT(*) FROM files")?,
+            symbols: count("SELECT COALESCE(SUM(symbols), 0) FROM files")?,
+            call_sites: count("SELECT COALESCE(SUM(call_sites), 0) FROM files")?,
+            imports: count("SELECT COUNT(*) FROM edges WHERE kind = 'import'")?,
+            files_with_parse_errors: count("SELECT COUNT(*) FROM files WHERE parse_errors > 0")?,
+            languages,
+        })
+    }
+}

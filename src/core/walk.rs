@@ -1,0 +1,317 @@
+//! Walk: which files of a repository are indexed. Honours .gitignore, .ignore and
+//! git's exclude file (also outside a git checkout), skips hidden entries, `.leindex/`,
+//! files over the size cap and files of no known language, and never follows a
+//! symbolic link (so it cannot leave the root or loop). Binary content is detected
+//! when a file is read (see `index`).
+//!
+//! It also notes the project manifests that give code its names: `go.mod` module paths
+//! and `Cargo.toml` crate names.
+
+use std::path::{Path, PathBuf};
+
+use crate::core::lang::Language;
+
+/// Name of the index folder at a repository root.
+pub const INDEX_DIR: &str = ".leindex";
+
+/// A file to index.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Path relative to the root, `/`-separated.
+    pub rel_path: String,
+    pub abs_path: PathBuf,
+    pub language: Language,
+    pub size: u64,
+    pub mtime_ns: i64,
+}
+
+/// Why a file was not indexed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    TooLarge { size: u64, limit: u64 },
+    Binary,
+    Unreadable(String),
+    Vanished,
+}
+
+impl SkipReason {
+    pub fn label(&self) -> &'static str {
+        match self {
+            SkipReason::TooLarge { .. } => "too large",
+            SkipReason::Binary => "binary",
+            SkipReason::Unreadable(_) => "unreadable",
+            SkipReason::Vanished => "vanished",
+        }
+    }
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::TooLarge { size, limit } => {
+                write!(f, "{size} bytes, over the {limit}-byte limit (see --max-file-size)")
+            }
+            SkipReason::Binary => f.write_str("binary content (NUL bytes)"),
+            SkipReason::Unreadable(e) => write!(f, "unreadable: {e}"),
+            SkipReason::Vanished => f.write_str("vanished during the run"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub rel_path: String,
+    pub reason: SkipReason,
+}
+
+/// Project manifests found by the walk.
+#[derive(Debug, Clone, Default)]
+pub struct Manifests {
+    /// (directory relative to root, module path) from go.mod files.
+    pub go_modules: Vec<(String, String)>,
+    /// (directory relative to root, crate name with `-` as `_`) from Cargo.toml files.
+    pub crates: Vec<(String, String)>,
+}
+
+#[derive(Debug, Default)]
+pub struct WalkResult {
+    pub files: Vec<Candidate>,
+    pub skipped: Vec<Skipped>,
+    pub manifests: Manifests,
+}
+
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut s = String::new();
+    for (i, c) in rel.components().enumerate() {
+        if i > 0 {
+            s.push('/');
+        }
+        s.push_str(&c.as_os_str().to_string_lossy());
+    }
+    s
+}
+
+/// Walk `root` and return the files to index, sorted by path.
+pub fn walk(root: &Path, max_file_size: u64) -> WalkResult {
+    let mut out = WalkResult::default();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .ignore(true)
+        .parents(false)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| e.file_name() != INDEX_DIR)
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                if let Some(path) = error_path(&err) {
+                    out.skipped.push(Skipped {
+                        rel_path: rel_path(root, &path),
+                        reason: SkipReason::Unreadable(err.to_string()),
+                    });
+                }
+                continue;
+            }
+        };
+        let Some(ft) = entry.file_type() else { continue };
+        if !ft.is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy();
+        if name == "go.mod" || name == "Cargo.toml" {
+            read_manifest(root, path, &name, &mut out.manifests);
+            continue;
+        }
+        let Some(language) = Language::from_path(path) else {
+            continue;
+        };
+        let rel = rel_path(root, path);
+        let meta = match entry.metadata() {
+            Ok(m) => m,
+            Err(e) => {
+                out.skipped.push(Skipped {
+                    rel_path: rel,
+                    reason: SkipReason::Unreadable(e.to_string()),
+                });
+                continue;
+            }
+        };
+        if meta.len() > max_file_size {
+            out.skipped.push(Skipped {
+                rel_path: rel,
+                reason: SkipReason::TooLarge {
+                    size: meta.len(),
+                    limit: max_file_size,
+                },
+            });
+            continue;
+        }
+        let mtime_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i64);
+        out.files.push(Candidate {
+            rel_path: rel,
+            abs_path: path.to_path_buf(),
+            language,
+            size: meta.len(),
+            mtime_ns,
+        });
+    }
+    out.files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+    out.manifests.go_modules.sort();
+    out.manifests.crates.sort();
+    out
+}
+
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
+}
+
+fn read_manifest(root: &Path, path: &Path, name: &str, m: &mut Manifests) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let dir = path.parent().map(|d| rel_path(root, d)).unwrap_or_default();
+    if name == "go.mod" {
+        if let Some(module) = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("module "))
+            .map(|s| s.trim().trim_matches('"').to_string())
+        {
+            m.go_modules.push((dir, module));
+        }
+    } else if let Some(krate) = cargo_package_name(&text) {
+        m.crates.push((dir, krate.replace('-', "_")));
+    }
+}
+
+/// `name` of the `[package]` table of a Cargo.toml (enough TOML for that one key).
+fn cargo_package_name(text: &str) -> Option<String> {
+    let mut in_package = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+            continue;
+        }
+        if in_package {
+            if let Some(rest) = line.strip_prefix("name") {
+                let rest = rest.trim_start();
+                if let Some(v) = rest.strip_prefix('=') {
+                    return Some(v.trim().trim_matches(['"', '\'']).to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The deepest manifest directory that contains `rel_path`.
+fn nearest<'m>(entries: &'m [(String, String)], rel_path: &str) -> Option<(&'m str, &'m str)> {
+    entries
+        .iter()
+        .filter(|(dir, _)| dir.is_empty() || rel_path.starts_with(&format!("{dir}/")))
+        .max_by_key(|(dir, _)| dir.len())
+        .map(|(d, v)| (d.as_str(), v.as_str()))
+}
+
+fn strip_dir<'p>(dir: &str, rel_path: &'p str) -> &'p str {
+    if dir.is_empty() {
+        rel_path
+    } else {
+        &rel_path[dir.len() + 1..]
+    }
+}
+
+/// The prefix of qualified names in a file (see docs/json.md, "Qualified names").
+pub fn name_prefix(m: &Manifests, language: Language, rel_path: &str) -> String {
+    match language {
+        Language::Go => {
+            let dir = rel_path.rsplit_once('/').map_or("", |(d, _)| d);
+            match nearest(&m.go_modules, rel_path) {
+                Some((mdir, module)) => {
+                    let sub = if dir.len() > mdir.len() {
+                        strip_dir(mdir, dir)
+                    } else {
+                        ""
+                    };
+                    if sub.is_empty() {
+                        module.to_string()
+                    } else {
+                        format!("{module}/{sub}")
+                    }
+                }
+                None => dir.to_string(),
+            }
+        }
+        Language::Rust => {
+            let (krate, inside) = match nearest(&m.crates, rel_path) {
+                Some((dir, name)) => (name.to_string(), strip_dir(dir, rel_path)),
+                None => ("crate".to_string(), rel_path),
+            };
+            let inside = inside.strip_prefix("src/").unwrap_or(inside);
+            let mut parts: Vec<&str> = inside.split('/').collect();
+            let file = parts.pop().unwrap_or("");
+            let stem = file.strip_suffix(".rs").unwrap_or(file);
+            if !matches!(stem, "lib" | "main" | "mod") {
+                parts.push(stem);
+            }
+            let mut q = krate;
+            for p in parts {
+                q.push_str("::");
+                q.push_str(p);
+            }
+            q
+        }
+        _ => rel_path.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifests() -> Manifests {
+        Manifests {
+            go_modules: vec![("".into(), "example.com/shop".into())],
+            crates: vec![("crates/core".into(), "shop_core".into())],
+        }
+    }
+
+    #[test]
+    fn go_prefix_joins_module_path_and_package_dir() {
+        let m = manifests();
+        assert_eq!(name_prefix(&m, Language::Go, "cart/cart.go"), "example.com/shop/cart");
+        assert_eq!(name_prefix(&m, Language::Go, "main.go"), "example.com/shop");
+    }
+
+    #[test]
+    fn rust_prefix_follows_the_module_tree() {
+        let m = manifests();
+        assert_eq!(name_prefix(&m, Language::Rust, "crates/core/src/lib.rs"), "shop_core");
+        assert_eq!(name_prefix(&m, Language::Rust, "crates/core/src/a/mod.rs"), "shop_core::a");
+        assert_eq!(name_prefix(&m, Language::Rust, "crates/core/src/a/b.rs"), "shop_core::a::b");
+        assert_eq!(name_prefix(&m, Language::Rust, "other/x.rs"), "crate::other::x");
+    }
+
+    #[test]
+    fn cargo_package_name_reads_the_package_table_only() {
+        let toml = "[workspace]\nname = \"no\"\n[package]\nversion = \"1\"\nname = \"shop-core\"\n";
+        assert_eq!(cargo_package_name(toml).as_deref(), Some("shop-core"));
+    }
+}

@@ -1,0 +1,70 @@
+//! The `leindex` command line: the clap definition and dispatch, nothing else.
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+/// Code intelligence for the command line.
+///
+/// `leindex index` parses a repository (Python, TypeScript/TSX/JavaScript, Go, Rust) with
+/// tree-sitter and stores its symbols, call sites, imports and inheritance in
+/// `.leindex/` at the repository root. The other commands answer from that index.
+#[derive(Debug, Parser)]
+#[command(name = "leindex", version, propagate_version = true, max_term_width = 100)]
+#[command(after_help = "Exit codes: 0 ok, 1 internal or I/O error, 2 usage error, 3 no index, \
+4 index unusable (corrupt, foreign or newer schema), 5 path not found or not usable.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build or update the index of a repository (incremental)
+    Index(commands::index::IndexArgs),
+    /// Show what the index holds: languages, counts, size, last run
+    Status(commands::status::StatusArgs),
+    /// List indexed symbols, with filters
+    Symbols(commands::symbols::SymbolsArgs),
+    /// Show everything extracted from one file: symbols, calls, imports, inheritance
+    Outline(commands::outline::OutlineArgs),
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Index(a) => commands::index::run(a),
+        Command::Status(a) => commands::status::run(a),
+        Command::Symbols(a) => commands::symbols::run(a),
+        Command::Outline(a) => commands::outline::run(a),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "leindex", &mut buf);
+            commands::emit(&String::from_utf8_lossy(&buf))
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            let r = clap_mangen::Man::new(Cli::command()).render(&mut buf);
+            r.map_err(anyhow::Error::from)
+                .and_then(|_| commands::emit(&String::from_utf8_lossy(&buf)))
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            let code = err
+                .downcast_ref::<leindex::core::Error>()
+                .map_or(1, |e| e.exit_code());
+            ExitCode::from(code as u8)
+        }
+    }
+}
