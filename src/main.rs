@@ -34,8 +34,28 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff)
-    Man,
+    /// Print the man page (roff) of leindex or of one of its commands
+    Man {
+        /// The command whose page to print [default: leindex itself]
+        command: Option<String>,
+    },
+}
+
+fn man_page(command: Option<&str>) -> anyhow::Result<()> {
+    let cli = Cli::command();
+    let page = match command {
+        None => cli,
+        Some(name) => {
+            let Some(sub) = cli.find_subcommand(name) else {
+                anyhow::bail!("no command named {name:?} (see `leindex --help`)");
+            };
+            let full: &'static str = Box::leak(format!("leindex-{name}").into_boxed_str());
+            sub.clone().name(full).version(env!("CARGO_PKG_VERSION"))
+        }
+    };
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(page).render(&mut buf)?;
+    commands::emit(&String::from_utf8_lossy(&buf))
 }
 
 fn main() -> ExitCode {
@@ -50,12 +70,7 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut Cli::command(), "leindex", &mut buf);
             commands::emit(&String::from_utf8_lossy(&buf))
         }
-        Command::Man => {
-            let mut buf = Vec::new();
-            let r = clap_mangen::Man::new(Cli::command()).render(&mut buf);
-            r.map_err(anyhow::Error::from)
-                .and_then(|_| commands::emit(&String::from_utf8_lossy(&buf)))
-        }
+        Command::Man { command } => man_page(command.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -6,6 +6,11 @@
 //! changed file replaces its own rows; a file that disappeared (or became binary,
 //! too large or unreadable) loses its rows.
 //!
+//! Change detection, as git does it: a file whose size and modification time equal the
+//! stored ones is unchanged without being read, unless its time is not safely older than
+//! the previous run's start ("racily clean": it may have been written again within the
+//! same clock tick), in which case it is read and its hash decides.
+//!
 //! A first build, a `--rebuild`, or a rebuild forced by an older schema writes a fresh
 //! database beside the current one and renames it into place at the end; an incremental
 //! run is one transaction. Either way an interrupted or failed run leaves the previous
@@ -19,7 +24,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::core::error::{Error, Result};
-use crate::core::lang::{parse_and_extract, FileContext, FileExtract};
+use crate::core::lang::{parse_and_extract, FileContext, FileExtract, EXTRACT_VERSION};
 use crate::core::store::{self, FileInfo, FileRow, Store};
 use crate::core::walk::{self, Candidate, Manifests, SkipReason, Skipped, INDEX_DIR};
 
@@ -120,6 +125,7 @@ pub fn resolve_root(path: &Path) -> Result<PathBuf> {
 /// Build or update the index of `root`.
 pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<IndexSummary> {
     let started = Instant::now();
+    let started_ns = unix_ns();
     let root = resolve_root(root)?;
     let dir = root.join(INDEX_DIR);
     std::fs::create_dir_all(&dir).map_err(|e| Error::Io {
@@ -139,7 +145,10 @@ pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<
         None
     } else {
         match Store::open(&root) {
-            Ok(s) => Some(s),
+            Ok(s) => {
+                let current = s.meta()?.get("extract_version").cloned();
+                (current.as_deref() == Some(&EXTRACT_VERSION.to_string())).then_some(s)
+            }
             Err(Error::NoIndex(_)) | Err(Error::SchemaTooOld { .. }) => None,
             Err(e) => return Err(e),
         }
@@ -168,9 +177,14 @@ pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<
     let store = match existing {
         Some(mut store) => {
             let old = store.file_rows()?;
+            let cutoff = store
+                .meta()?
+                .get("last_run_start_ns")
+                .and_then(|v| v.parse::<i64>().ok())
+                .map_or(i64::MIN, |t| t - RACY_WINDOW_NS);
             let writer = store.writer()?;
-            write_all(&writer, &walked.files, &walked.manifests, &old, opts, progress, &mut summary)?;
-            finish_meta(&writer, started)?;
+            write_all(&writer, &walked.files, &walked.manifests, &old, cutoff, opts, progress, &mut summary)?;
+            finish_meta(&writer, started, started_ns)?;
             writer.commit()?;
             store
         }
@@ -181,8 +195,8 @@ pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<
                 let mut store = Store::create(&tmp)?;
                 let writer = store.writer()?;
                 let none = HashMap::new();
-                write_all(&writer, &walked.files, &walked.manifests, &none, opts, progress, &mut summary)?;
-                finish_meta(&writer, started)?;
+                write_all(&writer, &walked.files, &walked.manifests, &none, 0, opts, progress, &mut summary)?;
+                finish_meta(&writer, started, started_ns)?;
                 writer.commit()?;
                 store.finish_build()?;
                 replace_index(&root, &tmp)
@@ -222,16 +236,35 @@ fn note_skip(summary: &mut IndexSummary, s: &Skipped) {
     });
 }
 
-fn finish_meta(writer: &store::Writer, started: Instant) -> Result<()> {
-    let now = std::time::SystemTime::now()
+fn unix_ns() -> i64 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    writer.set_meta("last_run_unix", &now.to_string())?;
+        .map_or(0, |d| d.as_nanos() as i64)
+}
+
+fn finish_meta(writer: &store::Writer, started: Instant, started_ns: i64) -> Result<()> {
+    writer.set_meta("last_run_unix", &(started_ns / 1_000_000_000).to_string())?;
+    writer.set_meta("last_run_start_ns", &started_ns.to_string())?;
     writer.set_meta("last_run_ms", &started.elapsed().as_millis().to_string())?;
+    writer.set_meta("extract_version", &EXTRACT_VERSION.to_string())?;
     writer.set_meta("tool_version", env!("CARGO_PKG_VERSION"))
 }
 
-fn process(c: &Candidate, m: &Manifests, old: Option<&FileRow>, max_size: u64) -> Outcome {
+/// A stored mtime within this many nanoseconds of the previous run's start is "racy".
+const RACY_WINDOW_NS: i64 = 2_000_000_000;
+
+fn process(
+    c: &Candidate,
+    m: &Manifests,
+    old: Option<&FileRow>,
+    max_size: u64,
+    racy_cutoff_ns: i64,
+) -> Outcome {
+    if old.is_some_and(|o| {
+        o.size == c.size && o.mtime_ns == c.mtime_ns && c.mtime_ns < racy_cutoff_ns
+    }) {
+        return Outcome::Unchanged;
+    }
     let bytes = match std::fs::read(&c.abs_path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -270,6 +303,7 @@ fn write_all(
     files: &[Candidate],
     manifests: &Manifests,
     old: &HashMap<String, FileRow>,
+    racy_cutoff_ns: i64,
     opts: &IndexOptions,
     progress: &dyn Progress,
     summary: &mut IndexSummary,
@@ -281,7 +315,13 @@ fn write_all(
                 let outcomes: Vec<Outcome> = chunk
                     .par_iter()
                     .map(|c| {
-                        let o = process(c, manifests, old.get(&c.rel_path), opts.max_file_size);
+                        let o = process(
+                            c,
+                            manifests,
+                            old.get(&c.rel_path),
+                            opts.max_file_size,
+                            racy_cutoff_ns,
+                        );
                         progress.advance(1);
                         o
                     })

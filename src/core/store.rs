@@ -67,10 +67,11 @@ CREATE TABLE nodes (
     nesting INTEGER,
     body_hash BLOB NOT NULL
 );
+-- Raw references as written, clustered by file so a file's rows are replaced cheaply.
 -- kind: call | import | extends | implements | embeds. dst_id is NULL until resolved.
 CREATE TABLE edges (
-    id INTEGER PRIMARY KEY,
     file_id INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
     src_id INTEGER,
     dst_id INTEGER,
     kind TEXT NOT NULL,
@@ -79,8 +80,9 @@ CREATE TABLE edges (
     receiver TEXT,
     alias TEXT,
     detail TEXT,
-    line INTEGER NOT NULL
-);
+    line INTEGER NOT NULL,
+    PRIMARY KEY (file_id, seq)
+) WITHOUT ROWID;
 CREATE VIRTUAL TABLE fts USING fts5(
     name, words, signature, doc,
     content='', contentless_delete=1, tokenize='unicode61'
@@ -92,8 +94,6 @@ const INDEXES: &str = r#"
 CREATE INDEX IF NOT EXISTS nodes_file ON nodes(file_id);
 CREATE INDEX IF NOT EXISTS nodes_name ON nodes(name);
 CREATE INDEX IF NOT EXISTS nodes_qname ON nodes(qualified_name);
-CREATE INDEX IF NOT EXISTS edges_file ON edges(file_id);
-CREATE INDEX IF NOT EXISTS edges_src ON edges(src_id);
 "#;
 
 fn db_err(path: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {
@@ -141,6 +141,8 @@ pub fn locate_root(start: &Path) -> Result<PathBuf> {
 pub struct FileRow {
     pub id: i64,
     pub hash: Vec<u8>,
+    pub size: u64,
+    pub mtime_ns: i64,
 }
 
 /// An open, validated index.
@@ -217,6 +219,7 @@ impl Store {
             "PRAGMA application_id = {APPLICATION_ID};
              PRAGMA journal_mode = OFF;
              PRAGMA synchronous = OFF;
+             PRAGMA locking_mode = EXCLUSIVE;
              PRAGMA cache_size = -65536;
              PRAGMA page_size = 8192;
              {SCHEMA}"
@@ -237,7 +240,7 @@ impl Store {
         self.conn
             .execute_batch(&format!(
                 "{INDEXES}
-                 ANALYZE;
+                 PRAGMA locking_mode = NORMAL;
                  PRAGMA journal_mode = WAL;
                  PRAGMA synchronous = NORMAL;"
             ))
@@ -277,7 +280,7 @@ impl Store {
     pub fn file_rows(&self) -> Result<HashMap<String, FileRow>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT path, id, hash FROM files")
+            .prepare("SELECT path, id, hash, size, mtime_ns FROM files")
             .map_err(db_err(&self.path))?;
         let rows = stmt
             .query_map([], |r| {
@@ -286,6 +289,8 @@ impl Store {
                     FileRow {
                         id: r.get(1)?,
                         hash: r.get(2)?,
+                        size: r.get::<_, i64>(3)? as u64,
+                        mtime_ns: r.get(4)?,
                     },
                 ))
             })
@@ -422,20 +427,26 @@ impl Writer<'_> {
         let mut edges = self
             .tx
             .prepare_cached(
-                "INSERT INTO edges(file_id, src_id, kind, target, name, receiver, alias, detail, line)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO edges(file_id, seq, src_id, kind, target, name, receiver, alias, detail, line)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )
             .map_err(&e)?;
+        let mut seq = 0i64;
+        let mut next = || {
+            seq += 1;
+            seq
+        };
         for c in &x.calls {
             let src = c.symbol.map(|i| ids[i]);
             edges
-                .execute(params![file_id, src, "call", c.callee, c.name, c.receiver, None::<String>, None::<String>, c.line])
+                .execute(params![file_id, next(), src, "call", c.callee, c.name, c.receiver, None::<String>, None::<String>, c.line])
                 .map_err(&e)?;
         }
         for i in &x.imports {
             edges
                 .execute(params![
                     file_id,
+                    next(),
                     None::<i64>,
                     "import",
                     i.module,
@@ -450,7 +461,7 @@ impl Writer<'_> {
         for h in &x.inherits {
             let src = h.symbol_index.map(|i| ids[i]);
             edges
-                .execute(params![file_id, src, h.relation.as_str(), h.base, h.symbol, None::<String>, None::<String>, None::<String>, h.line])
+                .execute(params![file_id, next(), src, h.relation.as_str(), h.base, h.symbol, None::<String>, None::<String>, None::<String>, h.line])
                 .map_err(&e)?;
         }
         Ok((x.symbols.len(), x.calls.len()))
@@ -729,7 +740,7 @@ impl Store {
             .conn
             .prepare(
                 "SELECT src_id, kind, target, name, receiver, alias, detail, line
-                 FROM edges WHERE file_id = ?1 ORDER BY id",
+                 FROM edges WHERE file_id = ?1 ORDER BY seq",
             )
             .map_err(&e)?;
         let mut rows = stmt.query([file_id]).map_err(&e)?;

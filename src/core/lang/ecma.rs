@@ -28,6 +28,11 @@ pub(super) fn extract(cx: &mut Cx, node: Node) -> Visit {
         }
         "variable_declarator" => constant(cx, node),
         "call_expression" => {
+            // An optional call `f?.()` has its `?.` as a bare token.
+            let mut cursor = node.walk();
+            if node.children(&mut cursor).any(|c| c.kind() == "?.") {
+                cx.decision(1);
+            }
             if let Some(f) = node.child_by_field_name("function") {
                 if f.kind() == "identifier" && &*cx.text(f) == "require" {
                     require(cx, node);
@@ -137,6 +142,9 @@ fn named_function(cx: &mut Cx, node: Node, frame: Node, kind: SymbolKind) {
         return;
     };
     let name = cx.text(name_node).into_owned();
+    if name.is_empty() {
+        return;
+    }
     let kind = if kind == SymbolKind::Method || cx.in_type_scope() {
         SymbolKind::Method
     } else {
@@ -148,6 +156,11 @@ fn named_function(cx: &mut Cx, node: Node, frame: Node, kind: SymbolKind) {
     sym.decorators = decorators;
     sym.doc = jsdoc(cx, node);
     fill_signature_parts(cx, &mut sym, node);
+    if body.is_none() {
+        // Overload signatures, abstract and interface methods: nothing to measure.
+        sym.complexity = None;
+        sym.nesting = None;
+    }
     cx.push_symbol(frame, sym);
 }
 

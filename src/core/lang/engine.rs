@@ -64,12 +64,18 @@ pub(crate) fn walk(cx: &mut Cx, root: Node, hook: fn(&mut Cx, Node) -> Visit) {
     let mut cursor = root.walk();
     loop {
         let node = cursor.node();
-        if node.is_error() || node.is_missing() {
+        if node.is_missing() {
             cx.out.parse_errors += 1;
         }
-        let visit = hook(cx, node);
-        if visit == Visit::Children && cursor.goto_first_child() {
-            continue;
+        // Anonymous nodes (keywords, punctuation) carry nothing a hook needs: languages
+        // read operators through fields of their named parent.
+        if node.is_named() {
+            if node.is_error() {
+                cx.out.parse_errors += 1;
+            }
+            if hook(cx, node) == Visit::Children && cursor.goto_first_child() {
+                continue;
+            }
         }
         // Leave this node and every ancestor that has no next sibling.
         loop {
@@ -255,8 +261,9 @@ impl<'a> Cx<'a> {
         self.out.symbols.len() - 1
     }
 
-    /// A new symbol spanning `span_node`, with its signature running from `sig_start`
-    /// up to `body` (or the whole node when there is no body).
+    /// A new symbol spanning `span_node` and `sig_node` (the definition itself), with its
+    /// signature running from `sig_node`'s start up to `body` (or its end when there is
+    /// no body).
     pub fn new_symbol(
         &self,
         kind: SymbolKind,
@@ -265,8 +272,14 @@ impl<'a> Cx<'a> {
         sig_node: Node,
         body: Option<Node>,
     ) -> Symbol {
-        let start = span_node.start_byte();
-        let end = span_node.end_byte();
+        // The span runs from the first of the two nodes (attributes, decorators or an
+        // enclosing declaration come first) to the last end.
+        let (first, last) = (
+            if sig_node.start_byte() < span_node.start_byte() { sig_node } else { span_node },
+            if sig_node.end_byte() > span_node.end_byte() { sig_node } else { span_node },
+        );
+        let start = first.start_byte();
+        let end = last.end_byte();
         let sig_end = body.map_or(sig_node.end_byte(), |b| b.start_byte());
         let sig_end = sig_end.max(sig_node.start_byte());
         let signature = signature_text(&self.src[sig_node.start_byte()..sig_end]);
@@ -277,8 +290,8 @@ impl<'a> Cx<'a> {
             kind,
             parent: None,
             parent_name: None,
-            start_line: span_node.start_position().row as u32 + 1,
-            end_line: span_node.end_position().row as u32 + 1,
+            start_line: first.start_position().row as u32 + 1,
+            end_line: last.end_position().row as u32 + 1,
             start_byte: start as u32,
             end_byte: end as u32,
             signature,

@@ -40,8 +40,9 @@ pub(super) fn extract(cx: &mut Cx, node: Node) -> Visit {
         "closure_expression" => cx.push_anon(node, false),
         // The body of a macro_rules! is token trees, not code.
         "macro_definition" => return Visit::Skip,
-        // Complexity, as rust-code-analysis counts it: +1 for if, each match arm,
-        // loops, `?`, && and ||.
+        // Complexity, as rust-code-analysis counts it: +1 for if, each match arm and
+        // guard, loops, `?`, && and ||. Its token quirks (`?Sized`, `for<'a>`, keywords
+        // inside macro calls) are not copied.
         "if_expression" => {
             cx.decision(1);
             let else_if = node.parent().is_some_and(|p| p.kind() == "else_clause");
@@ -53,6 +54,18 @@ pub(super) fn extract(cx: &mut Cx, node: Node) -> Visit {
         }
         "match_expression" => cx.push_control(node, false),
         "match_arm" | "try_expression" => cx.decision(1),
+        // A match arm's guard (`Some(x) if x > 0 =>`).
+        "match_pattern" => {
+            if node.child_by_field_name("condition").is_some() {
+                cx.decision(1);
+            }
+        }
+        // `if let Some(x) = a && b`: the `&&`s of a let chain are tokens, not expressions.
+        "let_chain" => {
+            let mut cursor = node.walk();
+            let n = node.children(&mut cursor).filter(|c| c.kind() == "&&").count();
+            cx.decision(n as u32);
+        }
         "binary_expression" => {
             if let Some(op) = node.child_by_field_name("operator") {
                 if matches!(op.kind(), "&&" | "||") {
