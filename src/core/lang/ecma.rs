@@ -10,7 +10,7 @@ use super::engine::{clean_comment_lines, Cx, Visit};
 use super::python::is_constant_name;
 use super::{Import, ImportName, Param, Relation, SymbolKind};
 
-pub(super) fn extract(cx: &mut Cx, node: Node) -> Visit {
+pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
     match node.kind() {
         "function_declaration" | "generator_function_declaration" | "function_signature" => {
             named_function(cx, node, node, SymbolKind::Function)
@@ -52,7 +52,7 @@ pub(super) fn extract(cx: &mut Cx, node: Node) -> Visit {
         // each optional chain `?.`, and each default value of a parameter or pattern.
         "if_statement" => {
             cx.decision(1);
-            let else_if = node.parent().is_some_and(|p| p.kind() == "else_clause");
+            let else_if = cx.parent_of(node).is_some_and(|p| p.kind() == "else_clause");
             cx.push_control(node, else_if);
         }
         "for_statement" | "for_in_statement" | "while_statement" | "do_statement" => {
@@ -93,15 +93,15 @@ pub(super) fn extract(cx: &mut Cx, node: Node) -> Visit {
 
 /// The node whose preceding siblings hold a declaration's JSDoc: an `export` wrapper
 /// when there is one.
-fn doc_anchor(node: Node) -> Node {
-    match node.parent() {
+fn doc_anchor<'a>(cx: &Cx<'a>, node: Node<'a>) -> Node<'a> {
+    match cx.parent_of(node) {
         Some(p) if p.kind() == "export_statement" => p,
         _ => node,
     }
 }
 
-fn jsdoc(cx: &Cx, node: Node) -> Option<String> {
-    let anchor = doc_anchor(node);
+fn jsdoc<'a>(cx: &Cx<'a>, node: Node<'a>) -> Option<String> {
+    let anchor = doc_anchor(cx, node);
     let comments = cx.comments_above(anchor, |n| n.kind() == "comment", |n| n.kind() == "decorator");
     let last = comments.last()?;
     let text = cx.text(*last);
@@ -112,7 +112,7 @@ fn jsdoc(cx: &Cx, node: Node) -> Option<String> {
 }
 
 /// Decorators: children of a class declaration, or siblings before a class member.
-fn decorators<'t>(cx: &Cx, node: Node<'t>) -> (Node<'t>, Vec<String>) {
+fn decorators<'a>(cx: &Cx<'a>, node: Node<'a>) -> (Node<'a>, Vec<String>) {
     let mut out = Vec::new();
     let mut cursor = node.walk();
     for c in node.children(&mut cursor) {
@@ -121,12 +121,13 @@ fn decorators<'t>(cx: &Cx, node: Node<'t>) -> (Node<'t>, Vec<String>) {
         }
     }
     let mut start = node;
-    let mut prev = node.prev_named_sibling();
     let mut before = Vec::new();
-    while let Some(p) = prev.filter(|p| p.kind() == "decorator") {
+    for &p in cx.prev_siblings(node).iter().rev() {
+        if p.kind() != "decorator" {
+            break;
+        }
         before.push(strip_at(&cx.collapsed(p)));
         start = p;
-        prev = p.prev_named_sibling();
     }
     before.reverse();
     before.extend(out);
@@ -137,7 +138,7 @@ fn strip_at(s: &str) -> String {
     s.strip_prefix('@').unwrap_or(s).trim().to_string()
 }
 
-fn named_function(cx: &mut Cx, node: Node, frame: Node, kind: SymbolKind) {
+fn named_function<'a>(cx: &mut Cx<'a>, node: Node<'a>, frame: Node<'a>, kind: SymbolKind) {
     let Some(name_node) = node.child_by_field_name("name") else {
         return;
     };
@@ -164,7 +165,7 @@ fn named_function(cx: &mut Cx, node: Node, frame: Node, kind: SymbolKind) {
     cx.push_symbol(frame, sym);
 }
 
-fn fill_signature_parts(cx: &Cx, sym: &mut super::Symbol, func: Node) {
+fn fill_signature_parts<'a>(cx: &Cx<'a>, sym: &mut super::Symbol, func: Node<'a>) {
     sym.return_type = func
         .child_by_field_name("return_type")
         .map(|r| strip_colon(&cx.collapsed(r)));
@@ -182,7 +183,7 @@ fn strip_colon(s: &str) -> String {
     s.strip_prefix(':').map(str::trim).unwrap_or(s).to_string()
 }
 
-fn parameters(cx: &Cx, params: Node) -> Vec<Param> {
+fn parameters<'a>(cx: &Cx<'a>, params: Node<'a>) -> Vec<Param> {
     let mut out = Vec::new();
     let mut cursor = params.walk();
     for p in params.named_children(&mut cursor) {
@@ -217,7 +218,7 @@ fn parameters(cx: &Cx, params: Node) -> Vec<Param> {
     out
 }
 
-fn type_like(cx: &mut Cx, node: Node, kind: SymbolKind) {
+fn type_like<'a>(cx: &mut Cx<'a>, node: Node<'a>, kind: SymbolKind) {
     let Some(name) = cx.field_text(node, "name") else {
         return;
     };
@@ -244,7 +245,7 @@ fn type_like(cx: &mut Cx, node: Node, kind: SymbolKind) {
     }
 }
 
-fn heritage(cx: &mut Cx, idx: usize, node: Node) {
+fn heritage<'a>(cx: &mut Cx<'a>, idx: usize, node: Node<'a>) {
     let mut cursor = node.walk();
     for c in node.named_children(&mut cursor) {
         match c.kind() {
@@ -274,14 +275,14 @@ fn heritage(cx: &mut Cx, idx: usize, node: Node) {
 /// A function expression bound to a name (`const f = () => ..`, a class field
 /// `handler = () => ..`) is a symbol; any other is anonymous, and ESLint counts its
 /// complexity on its own.
-fn bound_function(cx: &mut Cx, node: Node) {
-    let Some(parent) = node.parent() else {
+fn bound_function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
+    let Some(parent) = cx.parent_of(node) else {
         return cx.push_anon(node, false);
     };
     let (name, span, kind) = match parent.kind() {
         "variable_declarator" if parent.child_by_field_name("value") == Some(node) => {
             let name = parent.child_by_field_name("name");
-            let decl = parent.parent().filter(|d| {
+            let decl = cx.parent_of(parent).filter(|d| {
                 let mut c = d.walk();
                 d.named_children(&mut c).filter(|n| n.kind() == "variable_declarator").count() == 1
             });
@@ -310,8 +311,8 @@ fn bound_function(cx: &mut Cx, node: Node) {
 }
 
 /// A top-level `const NAME = <not a function>` with an UPPER_CASE name.
-fn constant(cx: &mut Cx, node: Node) {
-    let Some(decl) = node.parent().filter(|d| d.kind() == "lexical_declaration") else {
+fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
+    let Some(decl) = cx.parent_of(node).filter(|d| d.kind() == "lexical_declaration") else {
         return;
     };
     if !cx.at_top_level() || !cx.text(decl).starts_with("const") {
@@ -343,11 +344,11 @@ fn constant(cx: &mut Cx, node: Node) {
     cx.add_leaf_symbol(sym);
 }
 
-fn string_value(cx: &Cx, node: Node) -> String {
+fn string_value<'a>(cx: &Cx<'a>, node: Node<'a>) -> String {
     cx.text(node).trim_matches(['"', '\'', '`']).to_string()
 }
 
-fn import(cx: &mut Cx, node: Node) {
+fn import<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(source) = node.child_by_field_name("source") else {
         return;
     };
@@ -379,7 +380,7 @@ fn import(cx: &mut Cx, node: Node) {
     });
 }
 
-fn specifiers(cx: &Cx, list: Node, kind: &str, names: &mut Vec<ImportName>) {
+fn specifiers<'a>(cx: &Cx<'a>, list: Node<'a>, kind: &str, names: &mut Vec<ImportName>) {
     let mut cursor = list.walk();
     for s in list.named_children(&mut cursor).filter(|s| s.kind() == kind) {
         names.push(ImportName {
@@ -390,7 +391,7 @@ fn specifiers(cx: &Cx, list: Node, kind: &str, names: &mut Vec<ImportName>) {
 }
 
 /// `export {a as b} from './m'`, `export * from './m'`, `export * as ns from './m'`.
-fn reexport(cx: &mut Cx, node: Node) {
+fn reexport<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(source) = node.child_by_field_name("source") else {
         return;
     };
@@ -424,7 +425,7 @@ fn reexport(cx: &mut Cx, node: Node) {
 }
 
 /// `const m = require('m')` and `const {a, b} = require('m')`.
-fn require(cx: &mut Cx, call: Node) {
+fn require<'a>(cx: &mut Cx<'a>, call: Node<'a>) {
     let Some(arg) = call
         .child_by_field_name("arguments")
         .and_then(|a| a.named_child(0))
@@ -435,7 +436,7 @@ fn require(cx: &mut Cx, call: Node) {
     let module = string_value(cx, arg);
     let mut alias = None;
     let mut names = Vec::new();
-    if let Some(decl) = call.parent().filter(|p| p.kind() == "variable_declarator") {
+    if let Some(decl) = cx.parent_of(call).filter(|p| p.kind() == "variable_declarator") {
         if let Some(name) = decl.child_by_field_name("name") {
             match name.kind() {
                 "identifier" => alias = Some(cx.text(name).into_owned()),

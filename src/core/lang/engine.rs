@@ -49,6 +49,11 @@ pub(crate) struct Cx<'a> {
     /// Separator between the prefix and the first name, and between nested names.
     prefix_sep: &'static str,
     inner_sep: &'static str,
+    /// The path from the root to the node being visited, root first.
+    ancestors: Vec<Node<'a>>,
+    /// Per depth, the named siblings visited so far at that depth.
+    visited: Vec<Vec<Node<'a>>>,
+    current: Option<Node<'a>>,
 }
 
 /// What the walk does after a language hook saw a node.
@@ -58,10 +63,16 @@ pub(crate) enum Visit {
     Skip,
 }
 
-/// Walk `root` in pre-order, calling `hook` on every node, popping frames as their
-/// nodes are left.
-pub(crate) fn walk(cx: &mut Cx, root: Node, hook: fn(&mut Cx, Node) -> Visit) {
+/// Walk `root` in pre-order, calling `hook` on every named node, popping frames as
+/// their nodes are left. The walk keeps the path from the root and, per level, the named
+/// siblings already visited, so hooks can ask for a node's parent or the comments above
+/// it in constant time: tree-sitter's own `parent()` and `prev_sibling()` scan from the
+/// root and are quadratic on wide trees (generated files with thousands of constants).
+pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook) {
     let mut cursor = root.walk();
+    cx.ancestors.clear();
+    cx.visited.clear();
+    cx.visited.push(Vec::new());
     loop {
         let node = cursor.node();
         if node.is_missing() {
@@ -73,22 +84,39 @@ pub(crate) fn walk(cx: &mut Cx, root: Node, hook: fn(&mut Cx, Node) -> Visit) {
             if node.is_error() {
                 cx.out.parse_errors += 1;
             }
+            cx.current = Some(node);
             if hook(cx, node) == Visit::Children && cursor.goto_first_child() {
+                cx.ancestors.push(node);
+                let depth = cx.ancestors.len();
+                if cx.visited.len() <= depth {
+                    cx.visited.push(Vec::new());
+                } else {
+                    cx.visited[depth].clear();
+                }
                 continue;
             }
         }
         // Leave this node and every ancestor that has no next sibling.
         loop {
-            cx.leave(cursor.node().id());
+            let left = cursor.node();
+            cx.leave(left.id());
+            if left.is_named() {
+                let depth = cx.ancestors.len();
+                cx.visited[depth].push(left);
+            }
             if cursor.goto_next_sibling() {
                 break;
             }
             if !cursor.goto_parent() {
                 return;
             }
+            cx.ancestors.pop();
         }
     }
 }
+
+/// A language's hook: told every named node in pre-order, it records what the node means.
+pub(crate) type Hook = for<'t> fn(&mut Cx<'t>, Node<'t>) -> Visit;
 
 impl<'a> Cx<'a> {
     pub fn new(lang: Language, file: &'a FileContext, src: &'a [u8]) -> Cx<'a> {
@@ -104,6 +132,34 @@ impl<'a> Cx<'a> {
             frames: Vec::new(),
             prefix_sep,
             inner_sep,
+            ancestors: Vec::new(),
+            visited: Vec::new(),
+            current: None,
+        }
+    }
+
+    /// Depth of `node` when it is the node being visited or one of its ancestors.
+    fn depth_of(&self, node: Node<'a>) -> Option<usize> {
+        if self.current.is_some_and(|c| c.id() == node.id()) {
+            return Some(self.ancestors.len());
+        }
+        self.ancestors.iter().rposition(|a| a.id() == node.id())
+    }
+
+    /// The parent of `node` (the node being visited or an ancestor of it), in constant time.
+    pub fn parent_of(&self, node: Node<'a>) -> Option<Node<'a>> {
+        match self.depth_of(node) {
+            Some(0) => None,
+            Some(d) => Some(self.ancestors[d - 1]),
+            None => node.parent(),
+        }
+    }
+
+    /// The named siblings before `node` (the node being visited or an ancestor), in order.
+    pub fn prev_siblings(&self, node: Node<'a>) -> &[Node<'a>] {
+        match self.depth_of(node) {
+            Some(d) => &self.visited[d],
+            None => &[],
         }
     }
 
@@ -412,16 +468,15 @@ impl<'a> Cx<'a> {
 
     /// Comments immediately above `node` (no blank line between), oldest first, passing
     /// over siblings for which `skip` is true (attributes, decorators).
-    pub fn comments_above<'t>(
+    pub fn comments_above(
         &self,
-        node: Node<'t>,
+        node: Node<'a>,
         is_comment: impl Fn(Node) -> bool,
         skip: impl Fn(Node) -> bool,
-    ) -> Vec<Node<'t>> {
+    ) -> Vec<Node<'a>> {
         let mut out = Vec::new();
         let mut next_line = node.start_position().row;
-        let mut cur = node.prev_sibling();
-        while let Some(n) = cur {
+        for &n in self.prev_siblings(node).iter().rev() {
             let end_row = n.end_position().row;
             // A line comment's node may end at column 0 of the next row.
             let end_row = if n.end_position().column == 0 && end_row > n.start_position().row {
@@ -438,7 +493,6 @@ impl<'a> Cx<'a> {
                 break;
             }
             next_line = n.start_position().row;
-            cur = n.prev_sibling();
         }
         out.reverse();
         out

@@ -7,7 +7,7 @@ use tree_sitter::Node;
 use super::engine::{clean_comment_lines, Cx, Visit};
 use super::{Import, Param, Relation, SymbolKind};
 
-pub(super) fn extract(cx: &mut Cx, node: Node) -> Visit {
+pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
     match node.kind() {
         "package_clause" => cx.out.doc = doc(cx, node),
         "function_declaration" => function(cx, node),
@@ -26,7 +26,7 @@ pub(super) fn extract(cx: &mut Cx, node: Node) -> Visit {
         // Complexity, as lizard counts Go: +1 for if, for, each case, &&, ||.
         "if_statement" => {
             cx.decision(1);
-            let else_if = node.parent().is_some_and(|p| p.kind() == "if_statement");
+            let else_if = cx.parent_of(node).is_some_and(|p| p.kind() == "if_statement");
             cx.push_control(node, else_if);
         }
         "for_statement" => {
@@ -51,45 +51,31 @@ pub(super) fn extract(cx: &mut Cx, node: Node) -> Visit {
 
 /// The doc comment of a declaration: the `//` lines directly above it. A spec inside
 /// a parenthesised group uses its own comment, else the group's.
-fn doc(cx: &Cx, node: Node) -> Option<String> {
+fn doc<'a>(cx: &Cx<'a>, node: Node<'a>) -> Option<String> {
     let is_comment = |n: Node| n.kind() == "comment";
     let mut comments = cx.comments_above(node, is_comment, |_| false);
     if comments.is_empty() {
-        if let Some(parent) = node
-            .parent()
-            .filter(|p| matches!(p.kind(), "type_declaration" | "const_declaration"))
-        {
-            let mut cursor = parent.walk();
-            let specs = parent
-                .named_children(&mut cursor)
-                .filter(|c| c.kind() == node.kind())
-                .count();
-            if specs == 1 {
-                comments = cx.comments_above(parent, is_comment, |_| false);
-            }
+        if let Some(group) = lone_spec_declaration(cx, node) {
+            comments = cx.comments_above(group, is_comment, |_| false);
         }
     }
     let texts: Vec<String> = comments.iter().map(|c| cx.text(*c).into_owned()).collect();
     clean_comment_lines(texts.iter().map(String::as_str))
 }
 
-fn span(node: Node) -> Node {
-    // A lone spec (`type T struct{}`) spans its whole declaration.
-    match node.parent() {
-        Some(p) if matches!(p.kind(), "type_declaration" | "const_declaration") => {
-            let mut cursor = p.walk();
-            let n = p.named_children(&mut cursor).filter(|c| c.kind() != "comment").count();
-            if n == 1 {
-                p
-            } else {
-                node
-            }
-        }
-        _ => node,
-    }
+/// The `type`/`const` declaration around `spec` when it declares nothing else
+/// (`type T struct{}`): its doc comment and span are the spec's.
+fn lone_spec_declaration<'a>(cx: &Cx<'a>, spec: Node<'a>) -> Option<Node<'a>> {
+    cx.parent_of(spec)
+        .filter(|p| matches!(p.kind(), "type_declaration" | "const_declaration"))
+        .filter(|p| p.named_child_count() == 1)
 }
 
-fn function(cx: &mut Cx, node: Node) {
+fn span<'a>(cx: &Cx<'a>, node: Node<'a>) -> Node<'a> {
+    lone_spec_declaration(cx, node).unwrap_or(node)
+}
+
+fn function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(name) = cx.field_text(node, "name") else {
         return;
     };
@@ -99,7 +85,7 @@ fn function(cx: &mut Cx, node: Node) {
     cx.push_symbol(node, sym);
 }
 
-fn fill(cx: &Cx, sym: &mut super::Symbol, node: Node) {
+fn fill<'a>(cx: &Cx<'a>, sym: &mut super::Symbol, node: Node<'a>) {
     sym.doc = doc(cx, node);
     sym.return_type = cx.field_text(node, "result").map(|r| super::engine::collapse_ws(&r));
     if let Some(params) = node.child_by_field_name("parameters") {
@@ -108,7 +94,7 @@ fn fill(cx: &Cx, sym: &mut super::Symbol, node: Node) {
 }
 
 /// The type name of a receiver: `(c *Cart[T])` -> `Cart`.
-fn receiver_type(cx: &Cx, receiver: Node) -> Option<(String, String)> {
+fn receiver_type<'a>(cx: &Cx<'a>, receiver: Node<'a>) -> Option<(String, String)> {
     let decl = receiver.named_child(0)?;
     let ty = decl.child_by_field_name("type")?;
     let written = cx.collapsed(ty);
@@ -122,7 +108,7 @@ fn receiver_type(cx: &Cx, receiver: Node) -> Option<(String, String)> {
     Some((written, base))
 }
 
-fn method(cx: &mut Cx, node: Node) {
+fn method<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(name) = cx.field_text(node, "name") else {
         return;
     };
@@ -141,7 +127,7 @@ fn method(cx: &mut Cx, node: Node) {
 }
 
 /// A method in an interface type.
-fn method_elem(cx: &mut Cx, node: Node) {
+fn method_elem<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(name) = cx.field_text(node, "name") else {
         return;
     };
@@ -152,7 +138,7 @@ fn method_elem(cx: &mut Cx, node: Node) {
     cx.push_symbol(node, sym);
 }
 
-fn parameters(cx: &Cx, list: Node) -> Vec<Param> {
+fn parameters<'a>(cx: &Cx<'a>, list: Node<'a>) -> Vec<Param> {
     let mut out = Vec::new();
     let mut cursor = list.walk();
     for p in list.named_children(&mut cursor) {
@@ -189,7 +175,7 @@ fn parameters(cx: &Cx, list: Node) -> Vec<Param> {
     out
 }
 
-fn type_spec(cx: &mut Cx, node: Node) {
+fn type_spec<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(name) = cx.field_text(node, "name") else {
         return;
     };
@@ -199,7 +185,7 @@ fn type_spec(cx: &mut Cx, node: Node) {
         Some("interface_type") if node.kind() == "type_spec" => SymbolKind::Interface,
         _ => SymbolKind::Type,
     };
-    let mut sym = cx.new_symbol(kind, &name, span(node), node, None);
+    let mut sym = cx.new_symbol(kind, &name, span(cx, node), node, None);
     sym.signature = signature_of_type(cx, node, kind);
     sym.doc = doc(cx, node);
     let idx = cx.push_symbol(node, sym);
@@ -208,7 +194,7 @@ fn type_spec(cx: &mut Cx, node: Node) {
     }
 }
 
-fn signature_of_type(cx: &Cx, node: Node, kind: SymbolKind) -> String {
+fn signature_of_type<'a>(cx: &Cx<'a>, node: Node<'a>, kind: SymbolKind) -> String {
     let text = cx.collapsed(node);
     let text = match kind {
         SymbolKind::Struct | SymbolKind::Interface => {
@@ -220,7 +206,7 @@ fn signature_of_type(cx: &Cx, node: Node, kind: SymbolKind) -> String {
 }
 
 /// Struct fields without a name, and interface elements that name a type.
-fn embedded(cx: &mut Cx, idx: usize, ty: Node) {
+fn embedded<'a>(cx: &mut Cx<'a>, idx: usize, ty: Node<'a>) {
     match ty.kind() {
         "struct_type" => {
             let mut cursor = ty.walk();
@@ -253,7 +239,7 @@ fn embedded(cx: &mut Cx, idx: usize, ty: Node) {
     }
 }
 
-fn constant(cx: &mut Cx, node: Node) {
+fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let mut cursor = node.walk();
     let names: Vec<Node> = node.children_by_field_name("name", &mut cursor).collect();
     for n in names {
@@ -261,7 +247,7 @@ fn constant(cx: &mut Cx, node: Node) {
         if name == "_" {
             continue;
         }
-        let mut sym = cx.new_symbol(SymbolKind::Constant, &name, span(node), node, None);
+        let mut sym = cx.new_symbol(SymbolKind::Constant, &name, span(cx, node), node, None);
         sym.signature = format!("const {}", sym.signature);
         sym.doc = doc(cx, node);
         sym.return_type = cx.field_text(node, "type");
@@ -269,7 +255,7 @@ fn constant(cx: &mut Cx, node: Node) {
     }
 }
 
-fn import(cx: &mut Cx, node: Node) {
+fn import<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(path) = node.child_by_field_name("path") else {
         return;
     };

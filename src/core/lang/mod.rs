@@ -38,7 +38,7 @@ pub struct LanguageSpec {
     pub name: &'static str,
     pub extensions: &'static [&'static str],
     grammar: fn() -> tree_sitter::Language,
-    extract: fn(&mut engine::Cx, tree_sitter::Node) -> engine::Visit,
+    extract: engine::Hook,
 }
 
 /// The language table: the only place that knows which languages exist.

@@ -6,7 +6,7 @@ use tree_sitter::Node;
 use super::engine::{clean_docstring, Cx, Visit};
 use super::{Import, ImportName, Param, Relation, SymbolKind};
 
-pub(super) fn extract(cx: &mut Cx, node: Node) -> Visit {
+pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
     match node.kind() {
         "module" => {
             cx.out.doc = docstring(cx, node);
@@ -43,8 +43,8 @@ pub(super) fn extract(cx: &mut Cx, node: Node) -> Visit {
 }
 
 /// The span of a definition includes its decorators.
-fn span_and_decorators<'t>(cx: &Cx, node: Node<'t>) -> (Node<'t>, Vec<String>) {
-    match node.parent() {
+fn span_and_decorators<'a>(cx: &Cx<'a>, node: Node<'a>) -> (Node<'a>, Vec<String>) {
+    match cx.parent_of(node) {
         Some(p) if p.kind() == "decorated_definition" => {
             let mut cursor = p.walk();
             let decorators = p
@@ -61,7 +61,7 @@ fn span_and_decorators<'t>(cx: &Cx, node: Node<'t>) -> (Node<'t>, Vec<String>) {
     }
 }
 
-fn docstring(cx: &Cx, block: Node) -> Option<String> {
+fn docstring<'a>(cx: &Cx<'a>, block: Node<'a>) -> Option<String> {
     let first = block.named_child(0)?;
     if first.kind() != "expression_statement" {
         return None;
@@ -73,7 +73,7 @@ fn docstring(cx: &Cx, block: Node) -> Option<String> {
     clean_docstring(&cx.text(s))
 }
 
-fn function(cx: &mut Cx, node: Node) {
+fn function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(name) = cx.field_text(node, "name") else {
         return;
     };
@@ -95,7 +95,7 @@ fn function(cx: &mut Cx, node: Node) {
     cx.push_symbol(node, sym);
 }
 
-fn parameters(cx: &Cx, params: Node, method: bool) -> Vec<Param> {
+fn parameters<'a>(cx: &Cx<'a>, params: Node<'a>, method: bool) -> Vec<Param> {
     let mut out = Vec::new();
     let mut cursor = params.walk();
     for p in params.named_children(&mut cursor) {
@@ -125,7 +125,7 @@ fn parameters(cx: &Cx, params: Node, method: bool) -> Vec<Param> {
     out
 }
 
-fn class(cx: &mut Cx, node: Node) {
+fn class<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(name) = cx.field_text(node, "name") else {
         return;
     };
@@ -147,8 +147,8 @@ fn class(cx: &mut Cx, node: Node) {
 }
 
 /// `NAME = value` or `NAME: T = value` at module level, with an UPPER_CASE name.
-fn constant(cx: &mut Cx, node: Node) {
-    if node.parent().is_none_or(|p| p.kind() != "module") {
+fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
+    if cx.parent_of(node).is_none_or(|p| p.kind() != "module") {
         return;
     }
     let Some(assign) = node.named_child(0).filter(|n| n.kind() == "assignment") else {
@@ -174,7 +174,7 @@ pub(super) fn is_constant_name(name: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
-fn import(cx: &mut Cx, node: Node) {
+fn import<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let mut cursor = node.walk();
     for n in node.children_by_field_name("name", &mut cursor) {
         let (module, alias) = match n.kind() {
@@ -192,7 +192,7 @@ fn import(cx: &mut Cx, node: Node) {
     }
 }
 
-fn import_from(cx: &mut Cx, node: Node) {
+fn import_from<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(module) = cx.field_text(node, "module_name") else {
         return;
     };

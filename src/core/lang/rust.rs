@@ -8,7 +8,7 @@ use tree_sitter::Node;
 use super::engine::{clean_comment_lines, Cx, Visit};
 use super::{Import, ImportName, Param, Relation, SymbolKind};
 
-pub(super) fn extract(cx: &mut Cx, node: Node) -> Visit {
+pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
     match node.kind() {
         "source_file" => cx.out.doc = inner_doc(cx, node),
         "function_item" | "function_signature_item" => function(cx, node),
@@ -45,7 +45,7 @@ pub(super) fn extract(cx: &mut Cx, node: Node) -> Visit {
         // inside macro calls) are not copied.
         "if_expression" => {
             cx.decision(1);
-            let else_if = node.parent().is_some_and(|p| p.kind() == "else_clause");
+            let else_if = cx.parent_of(node).is_some_and(|p| p.kind() == "else_clause");
             cx.push_control(node, else_if);
         }
         "while_expression" | "for_expression" | "loop_expression" => {
@@ -83,7 +83,7 @@ fn is_comment(n: Node) -> bool {
 }
 
 /// `//!` and `/*! */` comments at the start of a file or inline module body.
-fn inner_doc(cx: &Cx, container: Node) -> Option<String> {
+fn inner_doc<'a>(cx: &Cx<'a>, container: Node<'a>) -> Option<String> {
     let mut texts = Vec::new();
     let mut cursor = container.walk();
     for c in container.named_children(&mut cursor) {
@@ -101,11 +101,10 @@ fn inner_doc(cx: &Cx, container: Node) -> Option<String> {
 
 /// Outer doc comments (`///`, `/** */`) and attributes above an item; returns the node
 /// the span starts at (the first attribute), the doc and the attributes.
-fn outer<'t>(cx: &Cx, node: Node<'t>) -> (Node<'t>, Option<String>, Vec<String>) {
+fn outer<'a>(cx: &Cx<'a>, node: Node<'a>) -> (Node<'a>, Option<String>, Vec<String>) {
     let mut start = node;
     let mut attrs = Vec::new();
-    let mut prev = node.prev_sibling();
-    while let Some(p) = prev {
+    for &p in cx.prev_siblings(node).iter().rev() {
         match p.kind() {
             "attribute_item" => {
                 let t = cx.collapsed(p);
@@ -119,7 +118,6 @@ fn outer<'t>(cx: &Cx, node: Node<'t>) -> (Node<'t>, Option<String>, Vec<String>)
             _ if is_comment(p) => {}
             _ => break,
         }
-        prev = p.prev_sibling();
     }
     attrs.reverse();
     let comments = cx.comments_above(node, is_comment, |n| n.kind() == "attribute_item");
@@ -132,7 +130,7 @@ fn outer<'t>(cx: &Cx, node: Node<'t>) -> (Node<'t>, Option<String>, Vec<String>)
     (start, doc, attrs)
 }
 
-fn function(cx: &mut Cx, node: Node) {
+fn function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(name) = cx.field_text(node, "name") else {
         return;
     };
@@ -158,7 +156,7 @@ fn function(cx: &mut Cx, node: Node) {
     cx.push_symbol(node, sym);
 }
 
-fn parameters(cx: &Cx, list: Node) -> Vec<Param> {
+fn parameters<'a>(cx: &Cx<'a>, list: Node<'a>) -> Vec<Param> {
     let mut out = Vec::new();
     let mut cursor = list.walk();
     for p in list.named_children(&mut cursor) {
@@ -178,7 +176,7 @@ fn parameters(cx: &Cx, list: Node) -> Vec<Param> {
     out
 }
 
-fn item(cx: &mut Cx, node: Node, kind: SymbolKind) {
+fn item<'a>(cx: &mut Cx<'a>, node: Node<'a>, kind: SymbolKind) {
     let Some(name) = cx.field_text(node, "name") else {
         return;
     };
@@ -210,7 +208,7 @@ fn item(cx: &mut Cx, node: Node, kind: SymbolKind) {
     }
 }
 
-fn constant(cx: &mut Cx, node: Node) {
+fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(name) = cx.field_text(node, "name") else {
         return;
     };
@@ -224,7 +222,7 @@ fn constant(cx: &mut Cx, node: Node) {
 
 /// `impl Type` / `impl Trait for Type`: a naming scope for its methods, and an
 /// `implements` fact.
-fn impl_block(cx: &mut Cx, node: Node) {
+fn impl_block<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(ty) = node.child_by_field_name("type") else {
         return;
     };
@@ -251,7 +249,7 @@ fn type_base_name(written: &str) -> String {
         .to_string()
 }
 
-fn use_declaration(cx: &mut Cx, node: Node) {
+fn use_declaration<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(arg) = node.child_by_field_name("argument") else {
         return;
     };
@@ -290,7 +288,7 @@ fn split_path(path: &str) -> (&str, &str) {
     }
 }
 
-fn flatten_use(cx: &Cx, node: Node, prefix: &str, out: &mut Vec<(String, ImportName)>) {
+fn flatten_use<'a>(cx: &Cx<'a>, node: Node<'a>, prefix: &str, out: &mut Vec<(String, ImportName)>) {
     match node.kind() {
         "use_as_clause" => {
             let path = cx.field_text(node, "path").unwrap_or_default();

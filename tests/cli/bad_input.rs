@@ -1,0 +1,265 @@
+//! What leindex does with input it cannot use: documented exit codes (3 no index,
+//! 4 index unusable, 5 path not found or not usable), a message on stderr that says
+//! what to do, and no damage to what is already on disk.
+
+use std::time::Duration;
+
+use predicates::prelude::*;
+
+use crate::common::*;
+
+/// Bytes that are certainly not an SQLite database.
+fn garbage() -> Vec<u8> {
+    let mut bytes = b"this is not a leindex index\n\x00\xff\xfe".to_vec();
+    while bytes.len() < 8192 {
+        bytes.extend_from_slice(b"garbage \xde\xad\xbe\xef ");
+    }
+    bytes
+}
+
+/// Index the Python fixture, then overwrite `.leindex/index.db` with garbage.
+fn repo_with_corrupt_index() -> (Repo, Vec<u8>) {
+    let repo = Repo::from_fixture("python");
+    repo.index();
+    let db = repo.path(".leindex/index.db");
+    assert!(db.is_file(), "indexing creates .leindex/index.db");
+    for side in [".leindex/index.db-wal", ".leindex/index.db-shm"] {
+        let _ = std::fs::remove_file(repo.path(side));
+    }
+    let bytes = garbage();
+    std::fs::write(&db, &bytes).unwrap();
+    (repo, bytes)
+}
+
+// ------------------------------------------------------------------ bad paths
+
+#[test]
+fn index_of_missing_path_exits_5_and_names_the_path() {
+    let repo = Repo::empty();
+    let missing = repo.path("no-such-repo");
+    repo.cmd()
+        .arg("index")
+        .arg(&missing)
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("no-such-repo"));
+    assert!(!missing.exists(), "a missing path must not be created");
+}
+
+#[test]
+fn index_of_a_file_exits_5() {
+    // ASSUMPTION: the message names the path it refuses, as for a missing path.
+    let repo = Repo::from_fixture("python");
+    repo.cmd()
+        .arg("index")
+        .arg(repo.path("shop/cart.py"))
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("cart.py"));
+    assert!(
+        !repo.path(".leindex").exists(),
+        "no index is created for a bad path"
+    );
+    assert!(
+        !repo.path("shop/.leindex").exists(),
+        "no index is created for a bad path"
+    );
+}
+
+#[test]
+fn symbols_with_missing_root_exits_5() {
+    // ASSUMPTION: a `--root` that does not exist is "path not found" (5), not "no index" (3).
+    let repo = Repo::empty();
+    repo.cmd()
+        .arg("symbols")
+        .arg("--root")
+        .arg(repo.path("no-such-root"))
+        .arg("--json")
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("no-such-root"));
+}
+
+// ------------------------------------------------------------------ no index
+
+#[test]
+fn symbols_without_index_exits_3_and_says_to_run_index() {
+    // ASSUMPTION: an error prints nothing on stdout (a JSON consumer sees no document).
+    let repo = Repo::from_fixture("python");
+    repo.cmd()
+        .arg("symbols")
+        .arg("--root")
+        .arg(repo.root())
+        .arg("--json")
+        .assert()
+        .code(3)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("leindex index"));
+}
+
+#[test]
+fn outline_without_index_exits_3() {
+    let repo = Repo::from_fixture("python");
+    repo.cmd()
+        .arg("outline")
+        .arg("shop/cart.py")
+        .arg("--root")
+        .arg(repo.root())
+        .arg("--json")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("leindex index"));
+}
+
+#[test]
+fn status_without_index_exits_3() {
+    let repo = Repo::empty();
+    repo.cmd()
+        .arg("status")
+        .arg("--root")
+        .arg(repo.root())
+        .arg("--json")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("leindex index"));
+}
+
+// ------------------------------------------------------------------ corrupt index
+
+#[test]
+fn corrupt_index_makes_symbols_exit_4_with_a_message() {
+    let (repo, _) = repo_with_corrupt_index();
+    // ASSUMPTION: the message tells the user the way out, `leindex index --rebuild`.
+    repo.cmd()
+        .arg("symbols")
+        .arg("--root")
+        .arg(repo.root())
+        .arg("--json")
+        .assert()
+        .code(4)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("--rebuild"));
+}
+
+#[test]
+fn index_without_rebuild_refuses_a_corrupt_index_and_leaves_it_alone() {
+    let (repo, bytes) = repo_with_corrupt_index();
+    repo.cmd()
+        .arg("index")
+        .arg(repo.root())
+        .arg("--quiet")
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("--rebuild"));
+    let db = repo.path(".leindex/index.db");
+    assert!(db.is_file(), "the corrupt index was deleted");
+    assert!(
+        repo.read(".leindex/index.db") == bytes,
+        "the corrupt index was modified by `index` without --rebuild"
+    );
+}
+
+#[test]
+fn index_rebuild_replaces_a_corrupt_index() {
+    let (repo, _) = repo_with_corrupt_index();
+    repo.cmd()
+        .arg("index")
+        .arg(repo.root())
+        .arg("--rebuild")
+        .arg("--quiet")
+        .assert()
+        .success();
+    let doc = repo.symbols();
+    assert!(n(&doc, "count") > 0);
+    assert!(
+        json_array(&doc, "symbols")
+            .iter()
+            .any(|sym| sym["qualified_name"] == "shop/cart.py::Cart.add"),
+        "the rebuilt index holds the fixture's symbols"
+    );
+}
+
+// ------------------------------------------------------------------ hostile trees
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_does_not_hang_or_duplicate_files() {
+    let repo = Repo::from_fixture("python");
+    std::os::unix::fs::symlink(".", repo.path("loop")).unwrap();
+    std::os::unix::fs::symlink("..", repo.path("shop/up")).unwrap();
+    repo.cmd()
+        .arg("index")
+        .arg(repo.root())
+        .arg("--quiet")
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success();
+    let doc = repo.symbols();
+    let files: std::collections::BTreeSet<&str> = json_array(&doc, "symbols")
+        .iter()
+        .map(|sym| s(sym, "file"))
+        .collect();
+    let want: std::collections::BTreeSet<&str> = [
+        "shop/__init__.py",
+        "shop/cart.py",
+        "shop/models.py",
+        "shop/pricing.py",
+        "tests/test_cart.py",
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(files, want, "files reached through a symlink were indexed");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_pointing_outside_the_root_is_not_followed() {
+    let repo = Repo::from_fixture("python");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.py"),
+        "def outside_root():\n    pass\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), repo.path("elsewhere")).unwrap();
+    repo.index();
+    let doc = repo.symbols();
+    assert!(
+        !json_array(&doc, "symbols")
+            .iter()
+            .any(|sym| sym["name"] == "outside_root"),
+        "a file outside the root was indexed through a symlink"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_is_skipped_and_the_rest_is_indexed() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let repo = Repo::from_fixture("python");
+    let target = repo.path("shop/models.py");
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::File::open(&target).is_ok() {
+        // Running as root (or with CAP_DAC_OVERRIDE): mode 000 does not stop reads.
+        eprintln!("skipped: a mode-000 file is still readable for this user");
+        return;
+    }
+    let summary = repo.index_json(&[]);
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
+    // ASSUMPTION: an unreadable file is counted in `files.skipped`, not in `files.new`.
+    assert_eq!(n(&summary["files"], "skipped"), 1, "{summary:#}");
+    assert_eq!(n(&summary["files"], "new"), 4, "{summary:#}");
+    let doc = repo.symbols();
+    let symbols = json_array(&doc, "symbols");
+    assert!(
+        !symbols.iter().any(|sym| sym["file"] == "shop/models.py"),
+        "symbols of an unreadable file"
+    );
+    assert!(
+        symbols
+            .iter()
+            .any(|sym| sym["qualified_name"] == "shop/cart.py::Cart"),
+        "the readable files are indexed"
+    );
+}
