@@ -10,9 +10,20 @@ fn main() {
     let mut depth = 0;
     loop {
         let n = cursor.node();
-        let field = cursor.field_name().map(|f| format!("{f}: ")).unwrap_or_default();
-        let kind = if n.is_named() { n.kind().to_string() } else { format!("{:?}", n.kind()) };
-        println!("{}{field}{kind} [{}]", "  ".repeat(depth), n.start_position().row + 1);
+        let field = cursor
+            .field_name()
+            .map(|f| format!("{f}: "))
+            .unwrap_or_default();
+        let kind = if n.is_named() {
+            n.kind().to_string()
+        } else {
+            format!("{:?}", n.kind())
+        };
+        println!(
+            "{}{field}{kind} [{}]",
+            "  ".repeat(depth),
+            n.start_position().row + 1
+        );
         if cursor.goto_first_child() {
             depth += 1;
             continue;

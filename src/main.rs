@@ -5,15 +5,25 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Code intelligence for the command line.
 ///
 /// `leindex index` parses a repository (Python, TypeScript/TSX/JavaScript, Go, Rust) with
 /// tree-sitter and stores its symbols, call sites, imports and inheritance in
 /// `.leindex/` at the repository root. The other commands answer from that index.
 #[derive(Debug, Parser)]
-#[command(name = "leindex", version, propagate_version = true, max_term_width = 100)]
-#[command(after_help = "Exit codes: 0 ok, 1 internal or I/O error, 2 usage error, 3 no index, \
-4 index unusable (corrupt, foreign or newer schema), 5 path not found or not usable.")]
+#[command(
+    name = "leindex",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(
+    after_help = "Exit codes: 0 ok, 1 internal or I/O error, 2 usage error, 3 no index, \
+4 index unusable (corrupt, foreign or newer schema), 5 path not found or not usable."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -78,7 +78,11 @@ fn render(s: &IndexSummary) -> String {
         t.add_row([lang.clone(), l.files.to_string(), l.symbols.to_string()]);
     }
     let files: u64 = s.languages.values().map(|l| l.files).sum();
-    t.add_row(["total".to_string(), files.to_string(), s.symbols.to_string()]);
+    t.add_row([
+        "total".to_string(),
+        files.to_string(),
+        s.symbols.to_string(),
+    ]);
     let f = &s.files;
     let mut out = format!("{t}\n");
     out.push_str(&format!(
@@ -98,7 +102,10 @@ fn render(s: &IndexSummary) -> String {
         out.push_str(&format!("skipped {}: {}\n", sk.path, sk.detail));
     }
     if s.skipped.len() > SHOWN {
-        out.push_str(&format!("... and {} more skipped (see --json)\n", s.skipped.len() - SHOWN));
+        out.push_str(&format!(
+            "... and {} more skipped (see --json)\n",
+            s.skipped.len() - SHOWN
+        ));
     }
     out
 }

@@ -24,7 +24,10 @@ fn relative_to_root(root: &Path, file: &Path) -> String {
             }
         }
     }
-    file.to_string_lossy().replace('\\', "/").trim_start_matches("./").to_string()
+    file.to_string_lossy()
+        .replace('\\', "/")
+        .trim_start_matches("./")
+        .to_string()
 }
 
 pub fn run(args: OutlineArgs) -> anyhow::Result<()> {
@@ -51,7 +54,11 @@ pub fn run(args: OutlineArgs) -> anyhow::Result<()> {
         outline.file,
         outline.language,
         outline.parse_errors,
-        if outline.lossy_utf8 { ", invalid UTF-8" } else { "" }
+        if outline.lossy_utf8 {
+            ", invalid UTF-8"
+        } else {
+            ""
+        }
     );
     for i in &outline.imports {
         let names: Vec<String> = i
@@ -62,8 +69,16 @@ pub fn run(args: OutlineArgs) -> anyhow::Result<()> {
                 None => n.name.clone(),
             })
             .collect();
-        let alias = i.alias.as_ref().map(|a| format!(" as {a}")).unwrap_or_default();
-        out.push_str(&format!("import {}{alias} {}\n", i.module, names.join(", ")));
+        let alias = i
+            .alias
+            .as_ref()
+            .map(|a| format!(" as {a}"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "import {}{alias} {}\n",
+            i.module,
+            names.join(", ")
+        ));
     }
     for h in &outline.inherits {
         out.push_str(&format!("{} {} {}\n", h.symbol, h.relation, h.base));

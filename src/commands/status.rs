@@ -18,7 +18,12 @@ pub fn run(args: StatusArgs) -> anyhow::Result<()> {
     let mut t = table();
     t.set_header(["language", "files", "symbols", "source size"]);
     for l in &status.languages {
-        t.add_row([l.language.clone(), l.files.to_string(), l.symbols.to_string(), human_bytes(l.bytes)]);
+        t.add_row([
+            l.language.clone(),
+            l.files.to_string(),
+            l.symbols.to_string(),
+            human_bytes(l.bytes),
+        ]);
     }
     let last = match (status.last_run_unix, status.last_run_ms) {
         (Some(at), Some(ms)) => format!("unix time {at}, took {:.2}s", ms as f64 / 1000.0),

@@ -27,17 +27,27 @@ pub struct SymbolsArgs {
 }
 
 fn parse_kind(s: &str) -> Result<String, String> {
-    SymbolKind::parse(s).map(|k| k.as_str().to_string()).ok_or_else(|| {
-        let all: Vec<&str> = SymbolKind::ALL.iter().map(|k| k.as_str()).collect();
-        format!("unknown kind {s:?}; expected one of: {}", all.join(", "))
-    })
+    SymbolKind::parse(s)
+        .map(|k| k.as_str().to_string())
+        .ok_or_else(|| {
+            let all: Vec<&str> = SymbolKind::ALL.iter().map(|k| k.as_str()).collect();
+            format!("unknown kind {s:?}; expected one of: {}", all.join(", "))
+        })
 }
 
 fn parse_lang(s: &str) -> Result<String, String> {
-    Language::from_name(s).map(|l| l.name().to_string()).ok_or_else(|| {
-        let all: Vec<&str> = leindex::core::lang::LANGUAGES.iter().map(|l| l.name).collect();
-        format!("unknown language {s:?}; expected one of: {}", all.join(", "))
-    })
+    Language::from_name(s)
+        .map(|l| l.name().to_string())
+        .ok_or_else(|| {
+            let all: Vec<&str> = leindex::core::lang::LANGUAGES
+                .iter()
+                .map(|l| l.name)
+                .collect();
+            format!(
+                "unknown language {s:?}; expected one of: {}",
+                all.join(", ")
+            )
+        })
 }
 
 /// `--path`: a glob when it has glob characters, else a path prefix.

@@ -134,11 +134,14 @@ pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<
     })?;
     let ignore_file = dir.join(".gitignore");
     if !ignore_file.exists() {
-        std::fs::write(&ignore_file, "# Created by leindex: the index is not source.\n*\n")
-            .map_err(|e| Error::Io {
-                path: ignore_file.clone(),
-                source: e,
-            })?;
+        std::fs::write(
+            &ignore_file,
+            "# Created by leindex: the index is not source.\n*\n",
+        )
+        .map_err(|e| Error::Io {
+            path: ignore_file.clone(),
+            source: e,
+        })?;
     }
 
     let existing = if opts.rebuild {
@@ -183,19 +186,41 @@ pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<
                 .and_then(|v| v.parse::<i64>().ok())
                 .map_or(i64::MIN, |t| t - RACY_WINDOW_NS);
             let writer = store.writer()?;
-            write_all(&writer, &walked.files, &walked.manifests, &old, cutoff, opts, progress, &mut summary)?;
+            write_all(
+                &writer,
+                &walked.files,
+                &walked.manifests,
+                &old,
+                cutoff,
+                opts,
+                progress,
+                &mut summary,
+            )?;
             finish_meta(&writer, started, started_ns)?;
             writer.commit()?;
             store
         }
         None => {
-            let tmp = dir.join(format!("{}.building-{}", store::DB_FILE, std::process::id()));
+            let tmp = dir.join(format!(
+                "{}.building-{}",
+                store::DB_FILE,
+                std::process::id()
+            ));
             remove_stale_builds(&dir);
             let result = (|| {
                 let mut store = Store::create(&tmp)?;
                 let writer = store.writer()?;
                 let none = HashMap::new();
-                write_all(&writer, &walked.files, &walked.manifests, &none, 0, opts, progress, &mut summary)?;
+                write_all(
+                    &writer,
+                    &walked.files,
+                    &walked.manifests,
+                    &none,
+                    0,
+                    opts,
+                    progress,
+                    &mut summary,
+                )?;
                 finish_meta(&writer, started, started_ns)?;
                 writer.commit()?;
                 store.finish_build()?;

@@ -21,7 +21,9 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use crate::core::error::{Error, Result};
-use crate::core::lang::{split_identifier, FileExtract, Import, ImportName, Language, Param};
+use crate::core::lang::{
+    split_callee, split_identifier, FileExtract, Import, ImportName, Language, Param,
+};
 use crate::core::walk::INDEX_DIR;
 
 /// Version of the table layout. Bump it with every change to the schema.
@@ -43,6 +45,7 @@ CREATE TABLE files (
     lossy_utf8 INTEGER NOT NULL,
     symbols INTEGER NOT NULL,
     call_sites INTEGER NOT NULL,
+    imports INTEGER NOT NULL,
     doc TEXT
 );
 CREATE TABLE nodes (
@@ -77,7 +80,6 @@ CREATE TABLE edges (
     kind TEXT NOT NULL,
     target TEXT NOT NULL,
     name TEXT,
-    receiver TEXT,
     alias TEXT,
     detail TEXT,
     line INTEGER NOT NULL,
@@ -184,13 +186,19 @@ impl Store {
         }
         let version: Option<String> = self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'schema_version'",
+                [],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(db_err(&self.path))?;
-        let found: i64 = version.and_then(|v| v.parse().ok()).ok_or_else(|| Error::Corrupt {
-            path: self.path.clone(),
-            detail: "no schema version recorded".into(),
-        })?;
+        let found: i64 = version
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| Error::Corrupt {
+                path: self.path.clone(),
+                detail: "no schema version recorded".into(),
+            })?;
         if found > SCHEMA_VERSION {
             return Err(Error::SchemaTooNew {
                 path: self.path.clone(),
@@ -216,12 +224,12 @@ impl Store {
     pub fn create(path: &Path) -> Result<Store> {
         let conn = Connection::open(path).map_err(db_err(path))?;
         conn.execute_batch(&format!(
-            "PRAGMA application_id = {APPLICATION_ID};
+            "PRAGMA page_size = 8192;
+             PRAGMA application_id = {APPLICATION_ID};
              PRAGMA journal_mode = OFF;
              PRAGMA synchronous = OFF;
              PRAGMA locking_mode = EXCLUSIVE;
              PRAGMA cache_size = -65536;
-             PRAGMA page_size = 8192;
              {SCHEMA}"
         ))
         .map_err(db_err(path))?;
@@ -245,9 +253,7 @@ impl Store {
                  PRAGMA synchronous = NORMAL;"
             ))
             .map_err(db_err(&self.path))?;
-        self.conn
-            .close()
-            .map_err(|(_, e)| classify(&self.path, e))
+        self.conn.close().map_err(|(_, e)| classify(&self.path, e))
     }
 
     pub fn path(&self) -> &Path {
@@ -356,8 +362,8 @@ impl Writer<'_> {
             .tx
             .prepare_cached(
                 "INSERT INTO files(path, language, hash, size, mtime_ns, parse_errors, lossy_utf8,
-                    symbols, call_sites, doc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    symbols, call_sites, imports, doc)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )
             .map_err(&e)?;
         files
@@ -371,6 +377,7 @@ impl Writer<'_> {
                 info.lossy_utf8,
                 x.symbols.len() as i64,
                 x.calls.len() as i64,
+                x.imports.len() as i64,
                 x.doc
             ])
             .map_err(&e)?;
@@ -387,7 +394,9 @@ impl Writer<'_> {
             .map_err(&e)?;
         let mut fts = self
             .tx
-            .prepare_cached("INSERT INTO fts(rowid, name, words, signature, doc) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .prepare_cached(
+                "INSERT INTO fts(rowid, name, words, signature, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
             .map_err(&e)?;
         let mut ids = Vec::with_capacity(x.symbols.len());
         for s in &x.symbols {
@@ -427,8 +436,8 @@ impl Writer<'_> {
         let mut edges = self
             .tx
             .prepare_cached(
-                "INSERT INTO edges(file_id, seq, src_id, kind, target, name, receiver, alias, detail, line)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO edges(file_id, seq, src_id, kind, target, name, alias, detail, line)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )
             .map_err(&e)?;
         let mut seq = 0i64;
@@ -439,7 +448,17 @@ impl Writer<'_> {
         for c in &x.calls {
             let src = c.symbol.map(|i| ids[i]);
             edges
-                .execute(params![file_id, next(), src, "call", c.callee, c.name, c.receiver, None::<String>, None::<String>, c.line])
+                .execute(params![
+                    file_id,
+                    next(),
+                    src,
+                    "call",
+                    c.callee,
+                    None::<String>,
+                    None::<String>,
+                    None::<String>,
+                    c.line
+                ])
                 .map_err(&e)?;
         }
         for i in &x.imports {
@@ -451,7 +470,6 @@ impl Writer<'_> {
                     "import",
                     i.module,
                     None::<String>,
-                    None::<String>,
                     i.alias,
                     serde_json::to_string(&i.names).expect("names serialize"),
                     i.line
@@ -461,7 +479,17 @@ impl Writer<'_> {
         for h in &x.inherits {
             let src = h.symbol_index.map(|i| ids[i]);
             edges
-                .execute(params![file_id, next(), src, h.relation.as_str(), h.base, h.symbol, None::<String>, None::<String>, None::<String>, h.line])
+                .execute(params![
+                    file_id,
+                    next(),
+                    src,
+                    h.relation.as_str(),
+                    h.base,
+                    h.symbol,
+                    None::<String>,
+                    None::<String>,
+                    h.line
+                ])
                 .map_err(&e)?;
         }
         Ok((x.symbols.len(), x.calls.len()))
@@ -677,11 +705,17 @@ impl Store {
             sql.push_str(&format!(" AND f.path = ?{}", args.len()));
         }
         if let Some(prefix) = &f.path_prefix {
-            args.push(format!("{}%", prefix.replace('%', "\\%").replace('_', "\\_")));
+            args.push(format!(
+                "{}%",
+                prefix.replace('%', "\\%").replace('_', "\\_")
+            ));
             sql.push_str(&format!(" AND f.path LIKE ?{} ESCAPE '\\'", args.len()));
         }
         if let Some(name) = &f.name {
-            args.push(format!("%{}%", name.replace('%', "\\%").replace('_', "\\_")));
+            args.push(format!(
+                "%{}%",
+                name.replace('%', "\\%").replace('_', "\\_")
+            ));
             sql.push_str(&format!(
                 " AND (n.name LIKE ?{0} ESCAPE '\\' OR n.qualified_name LIKE ?{0} ESCAPE '\\')",
                 args.len()
@@ -739,7 +773,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT src_id, kind, target, name, receiver, alias, detail, line
+                "SELECT src_id, kind, target, name, alias, detail, line
                  FROM edges WHERE file_id = ?1 ORDER BY seq",
             )
             .map_err(&e)?;
@@ -749,13 +783,14 @@ impl Store {
             let kind: String = r.get(1).map_err(&e)?;
             let target: String = r.get(2).map_err(&e)?;
             let name: Option<String> = r.get(3).map_err(&e)?;
-            let line: u32 = r.get(7).map_err(&e)?;
+            let line: u32 = r.get(6).map_err(&e)?;
             match kind.as_str() {
                 "call" => {
+                    let (receiver, name) = split_callee(&target);
                     let call = CallRecord {
+                        name: name.to_string(),
+                        receiver: receiver.map(str::to_string),
                         callee: target,
-                        name: name.unwrap_or_default(),
-                        receiver: r.get(4).map_err(&e)?,
                         line,
                     };
                     match src.and_then(|s| by_id.get(&s)) {
@@ -764,13 +799,13 @@ impl Store {
                     }
                 }
                 "import" => {
-                    let detail: Option<String> = r.get(6).map_err(&e)?;
+                    let detail: Option<String> = r.get(5).map_err(&e)?;
                     imports.push(ImportRecord {
                         module: target,
                         names: detail
                             .and_then(|d| serde_json::from_str(&d).ok())
                             .unwrap_or_default(),
-                        alias: r.get(5).map_err(&e)?,
+                        alias: r.get(4).map_err(&e)?,
                         line,
                     });
                 }
@@ -837,13 +872,16 @@ impl Store {
             index_bytes,
             schema_version: SCHEMA_VERSION,
             tool_version: meta.get("tool_version").cloned().unwrap_or_default(),
-            model_id: meta.get("model_id").cloned().unwrap_or_else(|| "none".into()),
+            model_id: meta
+                .get("model_id")
+                .cloned()
+                .unwrap_or_else(|| "none".into()),
             last_run_unix: meta.get("last_run_unix").and_then(|v| v.parse().ok()),
             last_run_ms: meta.get("last_run_ms").and_then(|v| v.parse().ok()),
             files: count("SELECT COUNT(*) FROM files")?,
             symbols: count("SELECT COALESCE(SUM(symbols), 0) FROM files")?,
             call_sites: count("SELECT COALESCE(SUM(call_sites), 0) FROM files")?,
-            imports: count("SELECT COUNT(*) FROM edges WHERE kind = 'import'")?,
+            imports: count("SELECT COALESCE(SUM(imports), 0) FROM files")?,
             files_with_parse_errors: count("SELECT COUNT(*) FROM files WHERE parse_errors > 0")?,
             languages,
         })

@@ -49,7 +49,10 @@ impl std::fmt::Display for SkipReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SkipReason::TooLarge { size, limit } => {
-                write!(f, "{size} bytes, over the {limit}-byte limit (see --max-file-size)")
+                write!(
+                    f,
+                    "{size} bytes, over the {limit}-byte limit (see --max-file-size)"
+                )
             }
             SkipReason::Binary => f.write_str("binary content (NUL bytes)"),
             SkipReason::Unreadable(e) => write!(f, "unreadable: {e}"),
@@ -119,7 +122,9 @@ pub fn walk(root: &Path, max_file_size: u64) -> WalkResult {
                 continue;
             }
         };
-        let Some(ft) = entry.file_type() else { continue };
+        let Some(ft) = entry.file_type() else {
+            continue;
+        };
         if !ft.is_file() {
             continue;
         }
@@ -296,17 +301,32 @@ mod tests {
     #[test]
     fn go_prefix_joins_module_path_and_package_dir() {
         let m = manifests();
-        assert_eq!(name_prefix(&m, Language::Go, "cart/cart.go"), "example.com/shop/cart");
+        assert_eq!(
+            name_prefix(&m, Language::Go, "cart/cart.go"),
+            "example.com/shop/cart"
+        );
         assert_eq!(name_prefix(&m, Language::Go, "main.go"), "example.com/shop");
     }
 
     #[test]
     fn rust_prefix_follows_the_module_tree() {
         let m = manifests();
-        assert_eq!(name_prefix(&m, Language::Rust, "crates/core/src/lib.rs"), "shop_core");
-        assert_eq!(name_prefix(&m, Language::Rust, "crates/core/src/a/mod.rs"), "shop_core::a");
-        assert_eq!(name_prefix(&m, Language::Rust, "crates/core/src/a/b.rs"), "shop_core::a::b");
-        assert_eq!(name_prefix(&m, Language::Rust, "other/x.rs"), "crate::other::x");
+        assert_eq!(
+            name_prefix(&m, Language::Rust, "crates/core/src/lib.rs"),
+            "shop_core"
+        );
+        assert_eq!(
+            name_prefix(&m, Language::Rust, "crates/core/src/a/mod.rs"),
+            "shop_core::a"
+        );
+        assert_eq!(
+            name_prefix(&m, Language::Rust, "crates/core/src/a/b.rs"),
+            "shop_core::a::b"
+        );
+        assert_eq!(
+            name_prefix(&m, Language::Rust, "other/x.rs"),
+            "crate::other::x"
+        );
     }
 
     #[test]

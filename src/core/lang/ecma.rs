@@ -10,6 +10,49 @@ use super::engine::{clean_comment_lines, Cx, Visit};
 use super::python::is_constant_name;
 use super::{Import, ImportName, Param, Relation, SymbolKind};
 
+/// The node kinds `extract` acts on; the walk skips the hook for every other kind
+/// (a unit test checks that the hook ignores them).
+pub(super) const KINDS: &[&str] = &[
+    "function_declaration",
+    "generator_function_declaration",
+    "function_signature",
+    "method_definition",
+    "method_signature",
+    "abstract_method_signature",
+    "class_declaration",
+    "abstract_class_declaration",
+    "interface_declaration",
+    "enum_declaration",
+    "type_alias_declaration",
+    "internal_module",
+    "module",
+    "arrow_function",
+    "function_expression",
+    "generator_function",
+    "variable_declarator",
+    "call_expression",
+    "new_expression",
+    "import_statement",
+    "export_statement",
+    "if_statement",
+    "for_statement",
+    "for_in_statement",
+    "while_statement",
+    "do_statement",
+    "switch_statement",
+    "try_statement",
+    "ternary_expression",
+    "catch_clause",
+    "optional_chain",
+    "assignment_pattern",
+    "object_assignment_pattern",
+    "required_parameter",
+    "optional_parameter",
+    "switch_case",
+    "binary_expression",
+    "augmented_assignment_expression",
+];
+
 pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
     match node.kind() {
         "function_declaration" | "generator_function_declaration" | "function_signature" => {
@@ -18,14 +61,14 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "method_definition" | "method_signature" | "abstract_method_signature" => {
             named_function(cx, node, node, SymbolKind::Method)
         }
-        "class_declaration" | "abstract_class_declaration" => type_like(cx, node, SymbolKind::Class),
+        "class_declaration" | "abstract_class_declaration" => {
+            type_like(cx, node, SymbolKind::Class)
+        }
         "interface_declaration" => type_like(cx, node, SymbolKind::Interface),
         "enum_declaration" => type_like(cx, node, SymbolKind::Enum),
         "type_alias_declaration" => type_like(cx, node, SymbolKind::Type),
         "internal_module" | "module" => type_like(cx, node, SymbolKind::Module),
-        "arrow_function" | "function_expression" | "function" | "generator_function" => {
-            bound_function(cx, node)
-        }
+        "arrow_function" | "function_expression" | "generator_function" => bound_function(cx, node),
         "variable_declarator" => constant(cx, node),
         "call_expression" => {
             // An optional call `f?.()` has its `?.` as a bare token.
@@ -52,7 +95,9 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         // each optional chain `?.`, and each default value of a parameter or pattern.
         "if_statement" => {
             cx.decision(1);
-            let else_if = cx.parent_of(node).is_some_and(|p| p.kind() == "else_clause");
+            let else_if = cx
+                .parent_of(node)
+                .is_some_and(|p| p.kind() == "else_clause");
             cx.push_control(node, else_if);
         }
         "for_statement" | "for_in_statement" | "while_statement" | "do_statement" => {
@@ -60,7 +105,10 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             cx.push_control(node, false);
         }
         "switch_statement" | "try_statement" => cx.push_control(node, false),
-        "ternary_expression" | "catch_clause" | "optional_chain" | "assignment_pattern"
+        "ternary_expression"
+        | "catch_clause"
+        | "optional_chain"
+        | "assignment_pattern"
         | "object_assignment_pattern" => cx.decision(1),
         "required_parameter" | "optional_parameter" => {
             if node.child_by_field_name("value").is_some() {
@@ -102,7 +150,11 @@ fn doc_anchor<'a>(cx: &Cx<'a>, node: Node<'a>) -> Node<'a> {
 
 fn jsdoc<'a>(cx: &Cx<'a>, node: Node<'a>) -> Option<String> {
     let anchor = doc_anchor(cx, node);
-    let comments = cx.comments_above(anchor, |n| n.kind() == "comment", |n| n.kind() == "decorator");
+    let comments = cx.comments_above(
+        anchor,
+        |n| n.kind() == "comment",
+        |n| n.kind() == "decorator",
+    );
     let last = comments.last()?;
     let text = cx.text(*last);
     if !text.starts_with("/**") {
@@ -284,7 +336,10 @@ fn bound_function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
             let name = parent.child_by_field_name("name");
             let decl = cx.parent_of(parent).filter(|d| {
                 let mut c = d.walk();
-                d.named_children(&mut c).filter(|n| n.kind() == "variable_declarator").count() == 1
+                d.named_children(&mut c)
+                    .filter(|n| n.kind() == "variable_declarator")
+                    .count()
+                    == 1
             });
             (name, decl.unwrap_or(parent), SymbolKind::Function)
         }
@@ -297,7 +352,10 @@ fn bound_function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
         _ => (None, node, SymbolKind::Function),
     };
     let Some(name_node) = name.filter(|n| {
-        matches!(n.kind(), "identifier" | "property_identifier" | "private_property_identifier")
+        matches!(
+            n.kind(),
+            "identifier" | "property_identifier" | "private_property_identifier"
+        )
     }) else {
         return cx.push_anon(node, false);
     };
@@ -312,7 +370,10 @@ fn bound_function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
 
 /// A top-level `const NAME = <not a function>` with an UPPER_CASE name.
 fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
-    let Some(decl) = cx.parent_of(node).filter(|d| d.kind() == "lexical_declaration") else {
+    let Some(decl) = cx
+        .parent_of(node)
+        .filter(|d| d.kind() == "lexical_declaration")
+    else {
         return;
     };
     if !cx.at_top_level() || !cx.text(decl).starts_with("const") {
@@ -327,7 +388,7 @@ fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     if name_node.kind() != "identifier"
         || matches!(
             value.kind(),
-            "arrow_function" | "function_expression" | "function" | "generator_function"
+            "arrow_function" | "function_expression" | "generator_function"
         )
     {
         return;
@@ -355,7 +416,10 @@ fn import<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let module = string_value(cx, source);
     let mut names = Vec::new();
     let mut cursor = node.walk();
-    for clause in node.named_children(&mut cursor).filter(|c| c.kind() == "import_clause") {
+    for clause in node
+        .named_children(&mut cursor)
+        .filter(|c| c.kind() == "import_clause")
+    {
         let mut cur = clause.walk();
         for c in clause.named_children(&mut cur) {
             match c.kind() {
@@ -382,9 +446,16 @@ fn import<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
 
 fn specifiers<'a>(cx: &Cx<'a>, list: Node<'a>, kind: &str, names: &mut Vec<ImportName>) {
     let mut cursor = list.walk();
-    for s in list.named_children(&mut cursor).filter(|s| s.kind() == kind) {
+    for s in list
+        .named_children(&mut cursor)
+        .filter(|s| s.kind() == kind)
+    {
         names.push(ImportName {
-            name: cx.field_text(s, "name").unwrap_or_default().trim_matches(['"', '\'']).to_string(),
+            name: cx
+                .field_text(s, "name")
+                .unwrap_or_default()
+                .trim_matches(['"', '\''])
+                .to_string(),
             alias: cx.field_text(s, "alias"),
         });
     }
@@ -436,7 +507,10 @@ fn require<'a>(cx: &mut Cx<'a>, call: Node<'a>) {
     let module = string_value(cx, arg);
     let mut alias = None;
     let mut names = Vec::new();
-    if let Some(decl) = cx.parent_of(call).filter(|p| p.kind() == "variable_declarator") {
+    if let Some(decl) = cx
+        .parent_of(call)
+        .filter(|p| p.kind() == "variable_declarator")
+    {
         if let Some(name) = decl.child_by_field_name("name") {
             match name.kind() {
                 "identifier" => alias = Some(cx.text(name).into_owned()),

@@ -26,7 +26,10 @@ enum FrameKind {
     Symbol(usize),
     /// A naming scope that is not a symbol (a Rust `impl` block): its name joins
     /// qualified names.
-    Scope { name: String, receiver: Option<String> },
+    Scope {
+        name: String,
+        receiver: Option<String>,
+    },
     /// An anonymous function (lambda, closure, arrow function that is not a symbol).
     /// Decision points inside it do not count toward the enclosing function when the
     /// language's reference tool treats it as a function of its own.
@@ -68,7 +71,7 @@ pub(crate) enum Visit {
 /// siblings already visited, so hooks can ask for a node's parent or the comments above
 /// it in constant time: tree-sitter's own `parent()` and `prev_sibling()` scan from the
 /// root and are quadratic on wide trees (generated files with thousands of constants).
-pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook) {
+pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, acts_on: &[bool]) {
     let mut cursor = root.walk();
     cx.ancestors.clear();
     cx.visited.clear();
@@ -84,8 +87,17 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook) {
             if node.is_error() {
                 cx.out.parse_errors += 1;
             }
-            cx.current = Some(node);
-            if hook(cx, node) == Visit::Children && cursor.goto_first_child() {
+            let visit = if acts_on
+                .get(node.kind_id() as usize)
+                .copied()
+                .unwrap_or(false)
+            {
+                cx.current = Some(node);
+                hook(cx, node)
+            } else {
+                Visit::Children
+            };
+            if visit == Visit::Children && cursor.goto_first_child() {
                 cx.ancestors.push(node);
                 let depth = cx.ancestors.len();
                 if cx.visited.len() <= depth {
@@ -113,6 +125,15 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook) {
             cx.ancestors.pop();
         }
     }
+}
+
+/// Call `hook` on `node` alone, as the walk would; returns whether it asked for the
+/// children and how many frames it opened. For tests of the kind filters.
+#[cfg(test)]
+pub(crate) fn hook_alone<'a>(cx: &mut Cx<'a>, node: Node<'a>, hook: Hook) -> (bool, usize) {
+    cx.current = Some(node);
+    let visit = hook(cx, node);
+    (visit == Visit::Children, cx.frames.len())
 }
 
 /// A language's hook: told every named node in pre-order, it records what the node means.
@@ -331,8 +352,16 @@ impl<'a> Cx<'a> {
         // The span runs from the first of the two nodes (attributes, decorators or an
         // enclosing declaration come first) to the last end.
         let (first, last) = (
-            if sig_node.start_byte() < span_node.start_byte() { sig_node } else { span_node },
-            if sig_node.end_byte() > span_node.end_byte() { sig_node } else { span_node },
+            if sig_node.start_byte() < span_node.start_byte() {
+                sig_node
+            } else {
+                span_node
+            },
+            if sig_node.end_byte() > span_node.end_byte() {
+                sig_node
+            } else {
+                span_node
+            },
         );
         let start = first.start_byte();
         let end = last.end_byte();
@@ -419,11 +448,11 @@ impl<'a> Cx<'a> {
     /// Record a call whose called expression is `callee_node`.
     pub fn call(&mut self, callee_node: Node, line: u32) {
         let callee = truncate(collapse_ws(&self.text(callee_node)), MAX_CALLEE);
-        let (receiver, name) = split_callee(&callee);
-        self.call_named(callee.clone(), name.to_string(), receiver.map(str::to_string), line);
+        self.call_text(callee, line);
     }
 
-    pub fn call_named(&mut self, callee: String, name: String, receiver: Option<String>, line: u32) {
+    /// Record a call whose called expression is `callee` (already collapsed).
+    pub fn call_text(&mut self, callee: String, line: u32) {
         let symbol = self.frames.iter().rev().find_map(|f| match f.kind {
             FrameKind::Symbol(i) => Some(self.out.symbols[i].kind.is_callable().then_some(i)),
             _ => None,
@@ -431,8 +460,6 @@ impl<'a> Cx<'a> {
         self.out.calls.push(CallSite {
             symbol: symbol.flatten(),
             callee,
-            name,
-            receiver,
             line,
         });
     }
@@ -442,7 +469,14 @@ impl<'a> Cx<'a> {
     }
 
     /// Record that the current innermost symbol (or `child` as written) relates to `base`.
-    pub fn inherit(&mut self, child: Option<usize>, child_text: &str, base: &str, relation: Relation, line: u32) {
+    pub fn inherit(
+        &mut self,
+        child: Option<usize>,
+        child_text: &str,
+        base: &str,
+        relation: Relation,
+        line: u32,
+    ) {
         let symbol = match child {
             Some(i) => self.out.symbols[i].qualified_name.clone(),
             None => child_text.to_string(),
@@ -532,7 +566,10 @@ fn truncate(mut s: String, max: usize) -> String {
 
 fn signature_text(bytes: &[u8]) -> String {
     let s = collapse_ws(&String::from_utf8_lossy(bytes));
-    let s = s.trim_end_matches(['{', ':', '=', ' ']).trim_end().to_string();
+    let s = s
+        .trim_end_matches(['{', ':', '=', ' '])
+        .trim_end()
+        .to_string();
     truncate(s, MAX_SIGNATURE)
 }
 
@@ -542,17 +579,23 @@ fn strip_type_colon(s: &str) -> String {
 
 /// Split a callee expression at its last member separator (`.`, `?.`, `::`, `->`) that is
 /// not inside brackets: `self.repo.save` -> (`self.repo`, `save`).
-pub(crate) fn split_callee(callee: &str) -> (Option<&str>, &str) {
+pub fn split_callee(callee: &str) -> (Option<&str>, &str) {
     let bytes = callee.as_bytes();
     let mut depth = 0i32;
     let mut i = bytes.len();
     while i > 0 {
         i -= 1;
         match bytes[i] {
-            b')' | b']' | b'>' if !(bytes[i] == b'>' && i > 0 && bytes[i - 1] == b'-') => depth += 1,
+            b')' | b']' | b'>' if !(bytes[i] == b'>' && i > 0 && bytes[i - 1] == b'-') => {
+                depth += 1
+            }
             b'(' | b'[' | b'<' => depth -= 1,
             b'.' if depth == 0 => {
-                let recv_end = if i > 0 && bytes[i - 1] == b'?' { i - 1 } else { i };
+                let recv_end = if i > 0 && bytes[i - 1] == b'?' {
+                    i - 1
+                } else {
+                    i
+                };
                 return (Some(callee[..recv_end].trim()), callee[i + 1..].trim());
             }
             b':' if depth == 0 && i > 0 && bytes[i - 1] == b':' => {
@@ -569,7 +612,9 @@ pub(crate) fn split_callee(callee: &str) -> (Option<&str>, &str) {
 
 /// Strip `//`, `///`, `//!`, `#`, `/* */`, `/** */` markers and leading ` * ` from comment
 /// text, and dedent; returns None for an empty result.
-pub(crate) fn clean_comment_lines<'s>(comments: impl IntoIterator<Item = &'s str>) -> Option<String> {
+pub(crate) fn clean_comment_lines<'s>(
+    comments: impl IntoIterator<Item = &'s str>,
+) -> Option<String> {
     let mut lines: Vec<String> = Vec::new();
     for c in comments {
         let c = c.trim();
@@ -578,7 +623,9 @@ pub(crate) fn clean_comment_lines<'s>(comments: impl IntoIterator<Item = &'s str
             let body = body.trim_start_matches(['*', '!']);
             for l in body.lines() {
                 let t = l.trim_start();
-                let t = t.strip_prefix('*').map_or(t, |r| r.strip_prefix(' ').unwrap_or(r));
+                let t = t
+                    .strip_prefix('*')
+                    .map_or(t, |r| r.strip_prefix(' ').unwrap_or(r));
                 lines.push(t.trim_end().to_string());
             }
         } else {
@@ -660,8 +707,12 @@ mod tests {
 
     #[test]
     fn clean_docstring_dedents_like_cleandoc() {
-        let doc = clean_docstring("\"\"\"Summary.\n\n    Details here.\n      indented\n    \"\"\"");
-        assert_eq!(doc.as_deref(), Some("Summary.\n\nDetails here.\n  indented"));
+        let doc =
+            clean_docstring("\"\"\"Summary.\n\n    Details here.\n      indented\n    \"\"\"");
+        assert_eq!(
+            doc.as_deref(),
+            Some("Summary.\n\nDetails here.\n  indented")
+        );
         assert_eq!(clean_docstring("'one line'").as_deref(), Some("one line"));
         assert_eq!(clean_docstring("\"\"\"   \"\"\""), None);
     }

@@ -39,6 +39,8 @@ pub struct LanguageSpec {
     pub extensions: &'static [&'static str],
     grammar: fn() -> tree_sitter::Language,
     extract: engine::Hook,
+    /// Node kinds `extract` acts on.
+    kinds: &'static [&'static str],
 }
 
 /// The language table: the only place that knows which languages exist.
@@ -49,6 +51,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         extensions: &["py", "pyi"],
         grammar: || tree_sitter_python::LANGUAGE.into(),
         extract: python::extract,
+        kinds: python::KINDS,
     },
     LanguageSpec {
         language: Language::TypeScript,
@@ -56,6 +59,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         extensions: &["ts", "mts", "cts"],
         grammar: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
         extract: ecma::extract,
+        kinds: ecma::KINDS,
     },
     LanguageSpec {
         language: Language::Tsx,
@@ -63,6 +67,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         extensions: &["tsx"],
         grammar: || tree_sitter_typescript::LANGUAGE_TSX.into(),
         extract: ecma::extract,
+        kinds: ecma::KINDS,
     },
     LanguageSpec {
         language: Language::JavaScript,
@@ -70,6 +75,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         extensions: &["js", "jsx", "mjs", "cjs"],
         grammar: || tree_sitter_javascript::LANGUAGE.into(),
         extract: ecma::extract,
+        kinds: ecma::KINDS,
     },
     LanguageSpec {
         language: Language::Go,
@@ -77,6 +83,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         extensions: &["go"],
         grammar: || tree_sitter_go::LANGUAGE.into(),
         extract: go::extract,
+        kinds: go::KINDS,
     },
     LanguageSpec {
         language: Language::Rust,
@@ -84,6 +91,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         extensions: &["rs"],
         grammar: || tree_sitter_rust::LANGUAGE.into(),
         extract: rust::extract,
+        kinds: rust::KINDS,
     },
 ];
 
@@ -113,6 +121,32 @@ impl Language {
     }
     pub fn grammar(self) -> tree_sitter::Language {
         (self.spec().grammar)()
+    }
+    /// Per node kind id: does the extractor act on it? Built once per language.
+    fn kind_filter(self) -> &'static [bool] {
+        use std::sync::OnceLock;
+        static FILTERS: OnceLock<Vec<Vec<bool>>> = OnceLock::new();
+        let filters = FILTERS.get_or_init(|| {
+            LANGUAGES
+                .iter()
+                .map(|spec| {
+                    let grammar = (spec.grammar)();
+                    let mut filter = vec![false; grammar.node_kind_count()];
+                    for (id, slot) in filter.iter_mut().enumerate() {
+                        let id = id as u16;
+                        if let Some(name) = grammar.node_kind_for_id(id) {
+                            *slot = grammar.node_kind_is_named(id) && spec.kinds.contains(&name);
+                        }
+                    }
+                    filter
+                })
+                .collect()
+        });
+        let i = LANGUAGES
+            .iter()
+            .position(|s| s.language == self)
+            .expect("every Language has a row in LANGUAGES");
+        &filters[i]
     }
     /// The family a language belongs to, for `--lang` filters: `typescript` covers tsx.
     pub fn family(self) -> &'static str {
@@ -236,11 +270,19 @@ impl Symbol {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallSite {
     pub symbol: Option<usize>,
+    /// The called expression as written, whitespace collapsed (`self.repo.save`).
     pub callee: String,
-    pub name: String,
-    pub receiver: Option<String>,
     pub line: u32,
 }
+
+impl CallSite {
+    /// The called name and its receiver: `self.repo.save` -> (`self.repo`, `save`).
+    pub fn split(&self) -> (Option<&str>, &str) {
+        split_callee(&self.callee)
+    }
+}
+
+pub use engine::split_callee;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ImportName {
@@ -328,6 +370,24 @@ pub fn parse_and_extract(language: Language, ctx: &FileContext, source: &[u8]) -
     }
 }
 
+/// Tree-sitter allocates and frees a node per token; mimalloc does that markedly faster
+/// than glibc's malloc under two parsing threads (see README, Performance).
+fn use_mimalloc_for_tree_sitter() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: runs once, before this process creates its first parser, so no
+        // tree-sitter memory allocated by one allocator is ever freed by the other.
+        unsafe {
+            tree_sitter::set_allocator(
+                Some(libmimalloc_sys::mi_malloc),
+                Some(libmimalloc_sys::mi_calloc),
+                Some(libmimalloc_sys::mi_realloc),
+                Some(libmimalloc_sys::mi_free),
+            );
+        }
+    });
+}
+
 /// Parse only (no extraction): the baseline the corpus benchmark compares against.
 pub fn parse(language: Language, source: &[u8]) -> Option<tree_sitter::Tree> {
     use std::cell::RefCell;
@@ -335,6 +395,7 @@ pub fn parse(language: Language, source: &[u8]) -> Option<tree_sitter::Tree> {
     thread_local! {
         static PARSERS: RefCell<HashMap<Language, tree_sitter::Parser>> = RefCell::new(HashMap::new());
     }
+    use_mimalloc_for_tree_sitter();
     PARSERS.with(|p| {
         let mut map = p.borrow_mut();
         let parser = map.entry(language).or_insert_with(|| {
@@ -356,7 +417,12 @@ fn extract(
 ) -> FileExtract {
     let mut cx = engine::Cx::new(language, ctx, source);
     let root = tree.root_node();
-    engine::walk(&mut cx, root, language.spec().extract);
+    engine::walk(
+        &mut cx,
+        root,
+        language.spec().extract,
+        language.kind_filter(),
+    );
     cx.finish(root)
 }
 
@@ -398,16 +464,101 @@ mod tests {
             ["parse", "http", "request"]
         );
         assert_eq!(split_identifier("retry_backoff"), ["retry", "backoff"]);
-        assert_eq!(split_identifier("crate::io::Utf8Reader"), ["crate", "io", "utf", "8", "reader"]);
+        assert_eq!(
+            split_identifier("crate::io::Utf8Reader"),
+            ["crate", "io", "utf", "8", "reader"]
+        );
         assert_eq!(split_identifier("__init__"), ["init"]);
+    }
+
+    /// The walk calls a language's hook only for the kinds in its `kinds` list; this
+    /// checks, on every fixture file, that the hook does nothing for any other kind, so a
+    /// kind handled by the hook but missing from the list cannot go unnoticed.
+    #[test]
+    fn hooks_ignore_every_kind_outside_their_list() {
+        fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    files(&p, out);
+                } else if Language::from_path(&p).is_some() {
+                    out.push(p);
+                }
+            }
+        }
+        let mut all = Vec::new();
+        files(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
+            &mut all,
+        );
+        let mut checked = std::collections::HashSet::new();
+        for path in all {
+            let lang = Language::from_path(&path).unwrap();
+            let spec = lang.spec();
+            let src = std::fs::read(&path).unwrap();
+            let Some(tree) = parse(lang, &src) else {
+                continue;
+            };
+            let ctx = FileContext {
+                rel_path: "x".into(),
+                prefix: "p".into(),
+            };
+            let mut cursor = tree.walk();
+            let mut stack = vec![tree.root_node()];
+            while let Some(node) = stack.pop() {
+                for c in node.children(&mut cursor) {
+                    stack.push(c);
+                }
+                if !node.is_named() || spec.kinds.contains(&node.kind()) {
+                    continue;
+                }
+                let mut cx = engine::Cx::new(lang, &ctx, &src);
+                let (children, frames) = engine::hook_alone(&mut cx, node, spec.extract);
+                let out = cx.finish(node);
+                assert!(
+                    children && frames == 0 && out == FileExtract::default(),
+                    "{}: the {} hook acts on `{}`, which is missing from its kinds list",
+                    path.display(),
+                    spec.name,
+                    node.kind()
+                );
+                checked.insert((spec.name, node.kind()));
+            }
+        }
+        assert!(checked.len() > 100, "only {} kinds checked", checked.len());
+    }
+
+    /// A kinds list shared by several grammars (TS, TSX, JS) may name kinds that only
+    /// some of them have; each kind must exist in at least one.
+    #[test]
+    fn kinds_lists_name_real_node_kinds() {
+        for spec in LANGUAGES {
+            for kind in spec.kinds {
+                let exists = LANGUAGES
+                    .iter()
+                    .filter(|s| std::ptr::eq(s.kinds, spec.kinds))
+                    .any(|s| (s.grammar)().id_for_node_kind(kind, true) != 0);
+                assert!(
+                    exists,
+                    "{}: `{kind}` is not a node kind of its grammar",
+                    spec.name
+                );
+            }
+        }
     }
 
     #[test]
     fn language_from_path_uses_the_table() {
         use std::path::Path;
-        assert_eq!(Language::from_path(Path::new("a/b.pyi")), Some(Language::Python));
+        assert_eq!(
+            Language::from_path(Path::new("a/b.pyi")),
+            Some(Language::Python)
+        );
         assert_eq!(Language::from_path(Path::new("x.tsx")), Some(Language::Tsx));
-        assert_eq!(Language::from_path(Path::new("x.cjs")), Some(Language::JavaScript));
+        assert_eq!(
+            Language::from_path(Path::new("x.cjs")),
+            Some(Language::JavaScript)
+        );
         assert_eq!(Language::from_path(Path::new("README.md")), None);
     }
 }

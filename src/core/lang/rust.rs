@@ -8,6 +8,38 @@ use tree_sitter::Node;
 use super::engine::{clean_comment_lines, Cx, Visit};
 use super::{Import, ImportName, Param, Relation, SymbolKind};
 
+/// The node kinds `extract` acts on; the walk skips the hook for every other kind
+/// (a unit test checks that the hook ignores them).
+pub(super) const KINDS: &[&str] = &[
+    "source_file",
+    "function_item",
+    "function_signature_item",
+    "struct_item",
+    "union_item",
+    "enum_item",
+    "trait_item",
+    "type_item",
+    "mod_item",
+    "const_item",
+    "static_item",
+    "impl_item",
+    "call_expression",
+    "macro_invocation",
+    "use_declaration",
+    "closure_expression",
+    "macro_definition",
+    "if_expression",
+    "while_expression",
+    "for_expression",
+    "loop_expression",
+    "match_expression",
+    "match_arm",
+    "try_expression",
+    "match_pattern",
+    "let_chain",
+    "binary_expression",
+];
+
 pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
     match node.kind() {
         "source_file" => cx.out.doc = inner_doc(cx, node),
@@ -31,9 +63,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "macro_invocation" => {
             if let Some(m) = node.child_by_field_name("macro") {
                 let callee = format!("{}!", cx.collapsed(m));
-                let (receiver, name) = super::engine::split_callee(&callee);
-                let (receiver, name) = (receiver.map(str::to_string), name.to_string());
-                cx.call_named(callee, name, receiver, Cx::line(node));
+                cx.call_text(callee, Cx::line(node));
             }
         }
         "use_declaration" => use_declaration(cx, node),
@@ -45,7 +75,9 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         // inside macro calls) are not copied.
         "if_expression" => {
             cx.decision(1);
-            let else_if = cx.parent_of(node).is_some_and(|p| p.kind() == "else_clause");
+            let else_if = cx
+                .parent_of(node)
+                .is_some_and(|p| p.kind() == "else_clause");
             cx.push_control(node, else_if);
         }
         "while_expression" | "for_expression" | "loop_expression" => {
@@ -63,7 +95,10 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         // `if let Some(x) = a && b`: the `&&`s of a let chain are tokens, not expressions.
         "let_chain" => {
             let mut cursor = node.walk();
-            let n = node.children(&mut cursor).filter(|c| c.kind() == "&&").count();
+            let n = node
+                .children(&mut cursor)
+                .filter(|c| c.kind() == "&&")
+                .count();
             cx.decision(n as u32);
         }
         "binary_expression" => {
@@ -144,7 +179,9 @@ fn function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let mut sym = cx.new_symbol(kind, &name, span, node, body);
     sym.doc = doc;
     sym.decorators = attrs;
-    sym.return_type = cx.field_text(node, "return_type").map(|r| super::engine::collapse_ws(&r));
+    sym.return_type = cx
+        .field_text(node, "return_type")
+        .map(|r| super::engine::collapse_ws(&r));
     sym.receiver = cx.enclosing_receiver();
     if let Some(params) = node.child_by_field_name("parameters") {
         sym.parameters = parameters(cx, params);
@@ -213,7 +250,13 @@ fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
         return;
     };
     let (span, doc, attrs) = outer(cx, node);
-    let mut sym = cx.new_symbol(SymbolKind::Constant, &name, span, node, node.child_by_field_name("value"));
+    let mut sym = cx.new_symbol(
+        SymbolKind::Constant,
+        &name,
+        span,
+        node,
+        node.child_by_field_name("value"),
+    );
     sym.doc = doc;
     sym.decorators = attrs;
     sym.return_type = cx.field_text(node, "type");
@@ -230,7 +273,13 @@ fn impl_block<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let base = type_base_name(&written);
     if let Some(tr) = node.child_by_field_name("trait") {
         let trait_text = cx.text(tr).into_owned();
-        cx.inherit(None, &written, &trait_text, Relation::Implements, Cx::line(node));
+        cx.inherit(
+            None,
+            &written,
+            &trait_text,
+            Relation::Implements,
+            Cx::line(node),
+        );
     }
     cx.push_scope(node, base, Some(written));
 }
