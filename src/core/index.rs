@@ -186,16 +186,15 @@ pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<
                 .and_then(|v| v.parse::<i64>().ok())
                 .map_or(i64::MIN, |t| t - RACY_WINDOW_NS);
             let writer = store.writer()?;
-            write_all(
-                &writer,
-                &walked.files,
-                &walked.manifests,
-                &old,
-                cutoff,
+            let run = RunInput {
+                files: &walked.files,
+                manifests: &walked.manifests,
+                old: &old,
+                racy_cutoff_ns: cutoff,
                 opts,
                 progress,
-                &mut summary,
-            )?;
+            };
+            write_all(&writer, run, &mut summary)?;
             finish_meta(&writer, started, started_ns)?;
             writer.commit()?;
             store
@@ -211,16 +210,15 @@ pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<
                 let mut store = Store::create(&tmp)?;
                 let writer = store.writer()?;
                 let none = HashMap::new();
-                write_all(
-                    &writer,
-                    &walked.files,
-                    &walked.manifests,
-                    &none,
-                    0,
+                let run = RunInput {
+                    files: &walked.files,
+                    manifests: &walked.manifests,
+                    old: &none,
+                    racy_cutoff_ns: 0,
                     opts,
                     progress,
-                    &mut summary,
-                )?;
+                };
+                write_all(&writer, run, &mut summary)?;
                 finish_meta(&writer, started, started_ns)?;
                 writer.commit()?;
                 store.finish_build()?;
@@ -323,16 +321,25 @@ fn process(
     }
 }
 
-fn write_all(
-    writer: &store::Writer,
-    files: &[Candidate],
-    manifests: &Manifests,
-    old: &HashMap<String, FileRow>,
+/// What one run reads: the walk, the stored state, and how to decide what changed.
+struct RunInput<'r> {
+    files: &'r [Candidate],
+    manifests: &'r Manifests,
+    old: &'r HashMap<String, FileRow>,
     racy_cutoff_ns: i64,
-    opts: &IndexOptions,
-    progress: &dyn Progress,
-    summary: &mut IndexSummary,
-) -> Result<()> {
+    opts: &'r IndexOptions,
+    progress: &'r dyn Progress,
+}
+
+fn write_all(writer: &store::Writer, run: RunInput, summary: &mut IndexSummary) -> Result<()> {
+    let RunInput {
+        files,
+        manifests,
+        old,
+        racy_cutoff_ns,
+        opts,
+        progress,
+    } = run;
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(1);
     std::thread::scope(|scope| -> Result<()> {
         scope.spawn(move || {
@@ -453,4 +460,85 @@ fn replace_index(root: &Path, built: &Path) -> Result<()> {
         path: target.clone(),
         source: e,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::lang::Language;
+
+    fn candidate(dir: &Path, name: &str) -> Candidate {
+        Candidate {
+            rel_path: name.to_string(),
+            abs_path: dir.join(name),
+            language: Language::Python,
+            size: 0,
+            mtime_ns: 0,
+        }
+    }
+
+    #[test]
+    fn a_file_that_vanished_after_the_walk_is_skipped_as_vanished() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = candidate(dir.path(), "gone.py");
+        let out = process(&c, &Manifests::default(), None, DEFAULT_MAX_FILE_SIZE, 0);
+        assert!(matches!(out, Outcome::Skipped(SkipReason::Vanished)));
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_is_skipped_as_unreadable() {
+        let dir = tempfile::tempdir().unwrap();
+        // A directory where a file was expected: read fails with "Is a directory".
+        std::fs::create_dir(dir.path().join("odd.py")).unwrap();
+        let c = candidate(dir.path(), "odd.py");
+        let out = process(&c, &Manifests::default(), None, DEFAULT_MAX_FILE_SIZE, 0);
+        assert!(matches!(out, Outcome::Skipped(SkipReason::Unreadable(_))));
+    }
+
+    #[test]
+    fn a_file_that_grew_past_the_cap_after_the_walk_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("big.py"), vec![b'#'; 100]).unwrap();
+        let c = candidate(dir.path(), "big.py");
+        let out = process(&c, &Manifests::default(), None, 10, 0);
+        assert!(matches!(
+            out,
+            Outcome::Skipped(SkipReason::TooLarge {
+                size: 100,
+                limit: 10
+            })
+        ));
+    }
+
+    #[test]
+    fn same_size_and_mtime_before_the_racy_window_is_unchanged_without_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        // The file does not exist: only the stat data decides.
+        let mut c = candidate(dir.path(), "absent.py");
+        c.size = 10;
+        c.mtime_ns = 1_000;
+        let old = FileRow {
+            id: 1,
+            hash: vec![0; 32],
+            size: 10,
+            mtime_ns: 1_000,
+        };
+        let fresh = process(
+            &c,
+            &Manifests::default(),
+            Some(&old),
+            DEFAULT_MAX_FILE_SIZE,
+            2_000,
+        );
+        assert!(matches!(fresh, Outcome::Unchanged));
+        // Inside the racy window the file is read (and here found missing).
+        let racy = process(
+            &c,
+            &Manifests::default(),
+            Some(&old),
+            DEFAULT_MAX_FILE_SIZE,
+            500,
+        );
+        assert!(matches!(racy, Outcome::Skipped(SkipReason::Vanished)));
+    }
 }

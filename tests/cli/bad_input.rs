@@ -263,3 +263,134 @@ fn unreadable_file_is_skipped_and_the_rest_is_indexed() {
         "the readable files are indexed"
     );
 }
+
+// ------------------------------------------------------------------ foreign, newer, killed
+
+#[test]
+fn foreign_sqlite_database_is_refused_with_exit_4_and_left_alone() {
+    let repo = Repo::from_fixture("python");
+    std::fs::create_dir_all(repo.path(".leindex")).unwrap();
+    let db = repo.path(".leindex/index.db");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch("CREATE TABLE notes(body TEXT); INSERT INTO notes VALUES ('mine');")
+            .unwrap();
+    }
+    let before = std::fs::read(&db).unwrap();
+    repo.cmd()
+        .args(["symbols", "--json"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("not a leindex index"));
+    repo.cmd()
+        .arg("index")
+        .arg(repo.root())
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("--rebuild"));
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "a foreign database is never written"
+    );
+}
+
+#[test]
+fn index_of_a_newer_schema_is_refused_by_this_binary() {
+    let repo = Repo::from_fixture("python");
+    repo.index();
+    let db = repo.path(".leindex/index.db");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute(
+            "UPDATE meta SET value = '999' WHERE key = 'schema_version'",
+            [],
+        )
+        .unwrap();
+    }
+    repo.cmd().args(["status"]).assert().code(4).stderr(
+        predicate::str::contains("schema version 999").and(predicate::str::contains("newer")),
+    );
+    repo.cmd().arg("index").arg(repo.root()).assert().code(4);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let v: String = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(v, "999", "the newer index is left as it was");
+}
+
+#[test]
+fn outline_of_a_file_that_is_not_indexed_exits_5() {
+    let repo = Repo::from_fixture("python");
+    repo.index();
+    repo.cmd()
+        .args(["outline", "no/such/file.py"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("not in the index"));
+}
+
+/// A repository big enough that indexing it takes a while.
+fn big_repo(files: usize) -> Repo {
+    let repo = Repo::empty();
+    for i in 0..files {
+        let mut src = String::new();
+        for j in 0..40 {
+            src.push_str(&format!(
+                "def f{i}_{j}(x):\n    if x > {j}:\n        return g(x) + {j}\n    return h(x)\n\n"
+            ));
+        }
+        repo.write(&format!("pkg{}/m{i}.py", i % 20), src);
+    }
+    repo
+}
+
+/// Kill `leindex index` at several points of a run over a previously indexed repository:
+/// whenever the kill lands, the index that remains answers queries, with either the old
+/// or the new content and nothing in between.
+#[test]
+fn index_killed_midway_leaves_a_usable_index() {
+    let repo = big_repo(600);
+    repo.index();
+    let before = repo.symbols()["count"].as_u64().unwrap();
+    // Change every file so that the next run rewrites everything.
+    for i in 0..600 {
+        repo.append(
+            &format!("pkg{}/m{i}.py", i % 20),
+            "\ndef extra(y):\n    return y\n",
+        );
+    }
+    let after = before + 600;
+    let bin = assert_cmd::cargo::cargo_bin("leindex");
+    for (attempt, delay_ms) in [5u64, 40, 120, 300].into_iter().enumerate() {
+        let flag = if attempt % 2 == 0 {
+            "--rebuild"
+        } else {
+            "--quiet"
+        };
+        let mut child = std::process::Command::new(&bin)
+            .arg("index")
+            .arg(repo.root())
+            .arg(flag)
+            .arg("--quiet")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let count = repo.symbols()["count"].as_u64().unwrap();
+        assert!(
+            count == before || count == after,
+            "after a kill at {delay_ms} ms the index has {count} symbols, neither {before} nor {after}"
+        );
+    }
+    // And a full run afterwards completes and holds the new content.
+    repo.index();
+    assert_eq!(repo.symbols()["count"].as_u64().unwrap(), after);
+}

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod assets;
 mod bad_input;
 mod incremental;
 mod index_go;

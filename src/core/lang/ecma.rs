@@ -110,16 +110,12 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         | "optional_chain"
         | "assignment_pattern"
         | "object_assignment_pattern" => cx.decision(1),
-        "required_parameter" | "optional_parameter" => {
-            if node.child_by_field_name("value").is_some() {
-                cx.decision(1);
-            }
+        "required_parameter" | "optional_parameter"
+            if node.child_by_field_name("value").is_some() =>
+        {
+            cx.decision(1)
         }
-        "switch_case" => {
-            if node.child_by_field_name("value").is_some() {
-                cx.decision(1);
-            }
-        }
+        "switch_case" if node.child_by_field_name("value").is_some() => cx.decision(1),
         "binary_expression" => {
             if let Some(op) = node.child_by_field_name("operator") {
                 if matches!(op.kind(), "&&" | "||" | "??") {

@@ -48,10 +48,8 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "enum_item" => item(cx, node, SymbolKind::Enum),
         "trait_item" => item(cx, node, SymbolKind::Trait),
         "type_item" => item(cx, node, SymbolKind::Type),
-        "mod_item" => {
-            if node.child_by_field_name("body").is_some() {
-                item(cx, node, SymbolKind::Module)
-            }
+        "mod_item" if node.child_by_field_name("body").is_some() => {
+            item(cx, node, SymbolKind::Module)
         }
         "const_item" | "static_item" => constant(cx, node),
         "impl_item" => impl_block(cx, node),
@@ -87,11 +85,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "match_expression" => cx.push_control(node, false),
         "match_arm" | "try_expression" => cx.decision(1),
         // A match arm's guard (`Some(x) if x > 0 =>`).
-        "match_pattern" => {
-            if node.child_by_field_name("condition").is_some() {
-                cx.decision(1);
-            }
-        }
+        "match_pattern" if node.child_by_field_name("condition").is_some() => cx.decision(1),
         // `if let Some(x) = a && b`: the `&&`s of a let chain are tokens, not expressions.
         "let_chain" => {
             let mut cursor = node.walk();

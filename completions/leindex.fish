@@ -1,0 +1,69 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_leindex_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_leindex_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_leindex_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_leindex_using_subcommand
+    set -l cmd (__fish_leindex_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c leindex -n "__fish_leindex_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c leindex -n "__fish_leindex_needs_command" -s V -l version -d 'Print version'
+complete -c leindex -n "__fish_leindex_needs_command" -f -a "index" -d 'Build or update the index of a repository (incremental)'
+complete -c leindex -n "__fish_leindex_needs_command" -f -a "status" -d 'Show what the index holds: languages, counts, size, last run'
+complete -c leindex -n "__fish_leindex_needs_command" -f -a "symbols" -d 'List indexed symbols, with filters'
+complete -c leindex -n "__fish_leindex_needs_command" -f -a "outline" -d 'Show everything extracted from one file: symbols, calls, imports, inheritance'
+complete -c leindex -n "__fish_leindex_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c leindex -n "__fish_leindex_needs_command" -f -a "man" -d 'Print the man page (roff) of leindex or of one of its commands'
+complete -c leindex -n "__fish_leindex_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c leindex -n "__fish_leindex_using_subcommand index" -l max-file-size -d 'Skip files larger than this many bytes' -r
+complete -c leindex -n "__fish_leindex_using_subcommand index" -l rebuild -d 'Parse every file again, ignoring what the index holds'
+complete -c leindex -n "__fish_leindex_using_subcommand index" -s q -l quiet -d 'Print nothing but errors (and the JSON summary with --json)'
+complete -c leindex -n "__fish_leindex_using_subcommand index" -l json -d 'Print the summary as JSON'
+complete -c leindex -n "__fish_leindex_using_subcommand index" -s h -l help -d 'Print help'
+complete -c leindex -n "__fish_leindex_using_subcommand index" -s V -l version -d 'Print version'
+complete -c leindex -n "__fish_leindex_using_subcommand status" -l root -d 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]' -r -F
+complete -c leindex -n "__fish_leindex_using_subcommand status" -l json -d 'Print JSON (a stable, documented schema) instead of a table'
+complete -c leindex -n "__fish_leindex_using_subcommand status" -s h -l help -d 'Print help'
+complete -c leindex -n "__fish_leindex_using_subcommand status" -s V -l version -d 'Print version'
+complete -c leindex -n "__fish_leindex_using_subcommand symbols" -l root -d 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]' -r -F
+complete -c leindex -n "__fish_leindex_using_subcommand symbols" -l kind -d 'Only these kinds (function, method, class, struct, enum, trait, interface, type, module, constant)' -r
+complete -c leindex -n "__fish_leindex_using_subcommand symbols" -l lang -d 'Only these languages (python, typescript, tsx, javascript, go, rust; typescript includes tsx)' -r
+complete -c leindex -n "__fish_leindex_using_subcommand symbols" -l path -d 'Only files matching this glob (`src/**/*.py`) or, without glob characters, under this path prefix' -r
+complete -c leindex -n "__fish_leindex_using_subcommand symbols" -l name -d 'Only symbols whose name or qualified name contains this text' -r
+complete -c leindex -n "__fish_leindex_using_subcommand symbols" -l limit -d 'Show at most this many symbols' -r
+complete -c leindex -n "__fish_leindex_using_subcommand symbols" -l json -d 'Print JSON (a stable, documented schema) instead of a table'
+complete -c leindex -n "__fish_leindex_using_subcommand symbols" -s h -l help -d 'Print help'
+complete -c leindex -n "__fish_leindex_using_subcommand symbols" -s V -l version -d 'Print version'
+complete -c leindex -n "__fish_leindex_using_subcommand outline" -l root -d 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]' -r -F
+complete -c leindex -n "__fish_leindex_using_subcommand outline" -l json -d 'Print JSON (a stable, documented schema) instead of a table'
+complete -c leindex -n "__fish_leindex_using_subcommand outline" -s h -l help -d 'Print help'
+complete -c leindex -n "__fish_leindex_using_subcommand outline" -s V -l version -d 'Print version'
+complete -c leindex -n "__fish_leindex_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c leindex -n "__fish_leindex_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c leindex -n "__fish_leindex_using_subcommand man" -s h -l help -d 'Print help'
+complete -c leindex -n "__fish_leindex_using_subcommand man" -s V -l version -d 'Print version'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline completions man help" -f -a "index" -d 'Build or update the index of a repository (incremental)'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline completions man help" -f -a "status" -d 'Show what the index holds: languages, counts, size, last run'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline completions man help" -f -a "symbols" -d 'List indexed symbols, with filters'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline completions man help" -f -a "outline" -d 'Show everything extracted from one file: symbols, calls, imports, inheritance'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline completions man help" -f -a "man" -d 'Print the man page (roff) of leindex or of one of its commands'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
