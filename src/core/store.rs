@@ -87,7 +87,7 @@ CREATE TABLE edges (
 ) WITHOUT ROWID;
 CREATE VIRTUAL TABLE fts USING fts5(
     name, words, signature, doc,
-    content='', contentless_delete=1, tokenize='unicode61'
+    content='', contentless_delete=1, detail=column, tokenize='unicode61'
 );
 "#;
 
