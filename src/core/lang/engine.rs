@@ -73,18 +73,20 @@ pub(crate) enum Visit {
 /// root and are quadratic on wide trees (generated files with thousands of constants).
 pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, acts_on: &[bool]) {
     let mut cursor = root.walk();
+    // ERROR and MISSING nodes are counted only where tree-sitter says there are some.
+    let has_errors = root.has_error();
     cx.ancestors.clear();
     cx.visited.clear();
     cx.visited.push(Vec::new());
     loop {
         let node = cursor.node();
-        if node.is_missing() {
+        if has_errors && node.is_missing() {
             cx.out.parse_errors += 1;
         }
         // Anonymous nodes (keywords, punctuation) carry nothing a hook needs: languages
         // read operators through fields of their named parent.
         if node.is_named() {
-            if node.is_error() {
+            if has_errors && node.is_error() {
                 cx.out.parse_errors += 1;
             }
             let visit = if acts_on

@@ -63,6 +63,8 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
                 let callee = format!("{}!", cx.collapsed(m));
                 cx.call_text(callee, Cx::line(node));
             }
+            // Macro arguments are token trees, not code: nothing below to extract.
+            return Visit::Skip;
         }
         "use_declaration" => use_declaration(cx, node),
         "closure_expression" => cx.push_anon(node, false),
