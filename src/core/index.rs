@@ -1,8 +1,7 @@
 //! Index: one run of the pipeline, walk -> read + hash -> parse + extract -> store.
 //!
-//! Files are processed in path order, in batches: the rayon pool reads, hashes and
-//! parses batch k+1 while this thread writes batch k, so node ids come out the same on
-//! every run. A file whose BLAKE3 hash matches the stored one is not parsed again; a
+//! The rayon pool reads, hashes and parses files (handed out in path order) while this
+//! thread writes the results in path order, so node ids come out the same on every run. A file whose BLAKE3 hash matches the stored one is not parsed again; a
 //! changed file replaces its own rows; a file that disappeared (or became binary,
 //! too large or unreadable) loses its rows.
 //!
@@ -30,7 +29,8 @@ use crate::core::walk::{self, Candidate, Manifests, SkipReason, Skipped, INDEX_D
 
 /// Default cap on the size of an indexed file.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
-const BATCH: usize = 256;
+/// Parsed files that may wait for the writer; bounds memory.
+const IN_FLIGHT: usize = 256;
 /// How much of a file is checked for NUL bytes to call it binary.
 const BINARY_SNIFF: usize = 8192;
 
@@ -340,33 +340,37 @@ fn write_all(writer: &store::Writer, run: RunInput, summary: &mut IndexSummary) 
         opts,
         progress,
     } = run;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(1);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Outcome)>(IN_FLIGHT);
     std::thread::scope(|scope| -> Result<()> {
         scope.spawn(move || {
-            for chunk in files.chunks(BATCH) {
-                let outcomes: Vec<Outcome> = chunk
-                    .par_iter()
-                    .map(|c| {
-                        let o = process(
-                            c,
-                            manifests,
-                            old.get(&c.rel_path),
-                            opts.max_file_size,
-                            racy_cutoff_ns,
-                        );
-                        progress.advance(1);
-                        o
-                    })
-                    .collect();
-                if tx.send(outcomes).is_err() {
-                    return; // the writer failed; stop parsing
-                }
-            }
+            // par_bridge hands out files in path order as workers free up, so one slow
+            // file never idles the other worker, and results arrive nearly in order.
+            let _ = files
+                .iter()
+                .enumerate()
+                .par_bridge()
+                .try_for_each_with(tx, |tx, (i, c)| {
+                    let o = process(
+                        c,
+                        manifests,
+                        old.get(&c.rel_path),
+                        opts.max_file_size,
+                        racy_cutoff_ns,
+                    );
+                    progress.advance(1);
+                    tx.send((i, o)) // fails only when the writer gave up: stop parsing
+                });
         });
-        let mut chunks = files.chunks(BATCH);
-        for outcomes in rx.iter() {
-            let chunk = chunks.next().expect("one outcome batch per chunk");
-            for (c, outcome) in chunk.iter().zip(outcomes) {
+        // Owned here so that an early return drops it, which stops the producer.
+        let rx = rx;
+        // Write in path order: results that arrive early wait in `pending`.
+        let mut pending: BTreeMap<usize, Outcome> = BTreeMap::new();
+        let mut next = 0;
+        for (i, outcome) in rx.iter() {
+            pending.insert(i, outcome);
+            while let Some(outcome) = pending.remove(&next) {
+                let c = &files[next];
+                next += 1;
                 let prev = old.get(&c.rel_path);
                 match outcome {
                     Outcome::Unchanged => summary.files.unchanged += 1,

@@ -39,7 +39,8 @@ enum FrameKind {
 }
 
 struct Frame {
-    node_id: usize,
+    /// Depth of the node the frame was opened on (always the node being visited).
+    depth: usize,
     kind: FrameKind,
 }
 
@@ -71,7 +72,7 @@ pub(crate) enum Visit {
 /// siblings already visited, so hooks can ask for a node's parent or the comments above
 /// it in constant time: tree-sitter's own `parent()` and `prev_sibling()` scan from the
 /// root and are quadratic on wide trees (generated files with thousands of constants).
-pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, acts_on: &[bool]) {
+pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, kinds: &[KindFlags]) {
     let mut cursor = root.walk();
     // ERROR and MISSING nodes are counted only where tree-sitter says there are some.
     let has_errors = root.has_error();
@@ -80,25 +81,28 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, acts_on: &[b
     cx.visited.push(Vec::new());
     loop {
         let node = cursor.node();
+        let flags = kinds
+            .get(node.kind_id() as usize)
+            .copied()
+            .unwrap_or_default();
         if has_errors && node.is_missing() {
             cx.out.parse_errors += 1;
         }
         // Anonymous nodes (keywords, punctuation) carry nothing a hook needs: languages
         // read operators through fields of their named parent.
-        if node.is_named() {
+        if flags.named {
             if has_errors && node.is_error() {
                 cx.out.parse_errors += 1;
             }
-            let visit = if acts_on
-                .get(node.kind_id() as usize)
-                .copied()
-                .unwrap_or(false)
-            {
+            let visit = if flags.hooked {
                 cx.current = Some(node);
                 hook(cx, node)
             } else {
                 Visit::Children
             };
+            // Recorded after the hook: at hook time `visited` holds the earlier siblings.
+            let depth = cx.ancestors.len();
+            cx.visited[depth].push(node);
             if visit == Visit::Children && cursor.goto_first_child() {
                 cx.ancestors.push(node);
                 let depth = cx.ancestors.len();
@@ -112,12 +116,7 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, acts_on: &[b
         }
         // Leave this node and every ancestor that has no next sibling.
         loop {
-            let left = cursor.node();
-            cx.leave(left.id());
-            if left.is_named() {
-                let depth = cx.ancestors.len();
-                cx.visited[depth].push(left);
-            }
+            cx.leave(cx.ancestors.len());
             if cursor.goto_next_sibling() {
                 break;
             }
@@ -127,6 +126,14 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, acts_on: &[b
             cx.ancestors.pop();
         }
     }
+}
+
+/// What the walk needs to know of a node kind.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct KindFlags {
+    pub named: bool,
+    /// The language's hook acts on this kind.
+    pub hooked: bool,
 }
 
 /// Call `hook` on `node` alone, as the walk would; returns whether it asked for the
@@ -180,9 +187,14 @@ impl<'a> Cx<'a> {
 
     /// The named siblings before `node` (the node being visited or an ancestor), in order.
     pub fn prev_siblings(&self, node: Node<'a>) -> &[Node<'a>] {
-        match self.depth_of(node) {
-            Some(d) => &self.visited[d],
-            None => &[],
+        let Some(d) = self.depth_of(node) else {
+            return &[];
+        };
+        let level = &self.visited[d];
+        // An ancestor was recorded at its own visit; the node being visited is not yet.
+        match level.last() {
+            Some(last) if last.id() == node.id() => &level[..level.len() - 1],
+            _ => level,
         }
     }
 
@@ -190,8 +202,9 @@ impl<'a> Cx<'a> {
         self.out
     }
 
-    fn leave(&mut self, node_id: usize) {
-        while self.frames.last().is_some_and(|f| f.node_id == node_id) {
+    /// Close the frames of the node at `depth` that is being left.
+    fn leave(&mut self, depth: usize) {
+        while self.frames.last().is_some_and(|f| f.depth >= depth) {
             self.frames.pop();
         }
     }
@@ -301,24 +314,36 @@ impl<'a> Cx<'a> {
         self.qualify_parts(&parts)
     }
 
+    /// Frames close when the walk leaves the node they were opened on, found by depth:
+    /// so a frame can only be opened on the node being visited.
+    fn assert_current(&self, node: Node) {
+        debug_assert!(
+            self.current.is_some_and(|c| c.id() == node.id()),
+            "frames are opened on the node being visited"
+        );
+    }
+
     /// Open a naming scope that is not a symbol (e.g. a Rust `impl Type` block).
     pub fn push_scope(&mut self, node: Node, name: String, receiver: Option<String>) {
+        self.assert_current(node);
         self.frames.push(Frame {
-            node_id: node.id(),
+            depth: self.ancestors.len(),
             kind: FrameKind::Scope { name, receiver },
         });
     }
 
     /// Open an anonymous function.
     pub fn push_anon(&mut self, node: Node, counts_for_parent: bool) {
+        self.assert_current(node);
         self.frames.push(Frame {
-            node_id: node.id(),
+            depth: self.ancestors.len(),
             kind: FrameKind::Anon { counts_for_parent },
         });
     }
 
     /// Record a symbol and open its frame on `frame_node` (whose subtree holds its members).
     pub fn push_symbol(&mut self, frame_node: Node, mut sym: Symbol) -> usize {
+        self.assert_current(frame_node);
         sym.parent = self.innermost_symbol();
         if sym.parent_name.is_none() {
             sym.parent_name = self.scope_qualified();
@@ -326,7 +351,7 @@ impl<'a> Cx<'a> {
         let idx = self.out.symbols.len();
         self.out.symbols.push(sym);
         self.frames.push(Frame {
-            node_id: frame_node.id(),
+            depth: self.ancestors.len(),
             kind: FrameKind::Symbol(idx),
         });
         idx
@@ -423,6 +448,7 @@ impl<'a> Cx<'a> {
     /// Open a control structure on `node`. `same_level` is for `else if` chains, which
     /// continue their `if` rather than nest in it.
     pub fn push_control(&mut self, node: Node, same_level: bool) {
+        self.assert_current(node);
         let mut outer = 0;
         for f in self.frames.iter().rev() {
             match f.kind {
@@ -440,7 +466,7 @@ impl<'a> Cx<'a> {
             *n = (*n).max(depth);
         }
         self.frames.push(Frame {
-            node_id: node.id(),
+            depth: self.ancestors.len(),
             kind: FrameKind::Control { depth },
         });
     }

@@ -122,23 +122,26 @@ impl Language {
     pub fn grammar(self) -> tree_sitter::Language {
         (self.spec().grammar)()
     }
-    /// Per node kind id: does the extractor act on it? Built once per language.
-    fn kind_filter(self) -> &'static [bool] {
+    /// Per node kind id: is it named, does the extractor act on it? Built once.
+    fn kind_flags(self) -> &'static [engine::KindFlags] {
         use std::sync::OnceLock;
-        static FILTERS: OnceLock<Vec<Vec<bool>>> = OnceLock::new();
-        let filters = FILTERS.get_or_init(|| {
+        static FLAGS: OnceLock<Vec<Vec<engine::KindFlags>>> = OnceLock::new();
+        let all = FLAGS.get_or_init(|| {
             LANGUAGES
                 .iter()
                 .map(|spec| {
                     let grammar = (spec.grammar)();
-                    let mut filter = vec![false; grammar.node_kind_count()];
-                    for (id, slot) in filter.iter_mut().enumerate() {
-                        let id = id as u16;
-                        if let Some(name) = grammar.node_kind_for_id(id) {
-                            *slot = grammar.node_kind_is_named(id) && spec.kinds.contains(&name);
-                        }
-                    }
-                    filter
+                    (0..grammar.node_kind_count())
+                        .map(|id| {
+                            let id = id as u16;
+                            let named = grammar.node_kind_is_named(id);
+                            let hooked = named
+                                && grammar
+                                    .node_kind_for_id(id)
+                                    .is_some_and(|name| spec.kinds.contains(&name));
+                            engine::KindFlags { named, hooked }
+                        })
+                        .collect()
                 })
                 .collect()
         });
@@ -146,7 +149,7 @@ impl Language {
             .iter()
             .position(|s| s.language == self)
             .expect("every Language has a row in LANGUAGES");
-        &filters[i]
+        &all[i]
     }
     /// The family a language belongs to, for `--lang` filters: `typescript` covers tsx.
     pub fn family(self) -> &'static str {
@@ -421,7 +424,7 @@ fn extract(
         &mut cx,
         root,
         language.spec().extract,
-        language.kind_filter(),
+        language.kind_flags(),
     );
     cx.finish(root)
 }
