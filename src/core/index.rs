@@ -358,7 +358,8 @@ fn write_all(writer: &store::Writer, run: RunInput, summary: &mut IndexSummary) 
                         racy_cutoff_ns,
                     );
                     progress.advance(1);
-                    tx.send((i, o)) // fails only when the writer gave up: stop parsing
+                    // Fails only when the writer gave up: stop parsing.
+                    tx.send((i, o)).map_err(|_| ())
                 });
         });
         // Owned here so that an early return drops it, which stops the producer.

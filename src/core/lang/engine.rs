@@ -81,10 +81,14 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, kinds: &[Kin
     cx.visited.push(Vec::new());
     loop {
         let node = cursor.node();
+        // Ids past the table are ERROR nodes (u16::MAX): named, and walked into.
         let flags = kinds
             .get(node.kind_id() as usize)
             .copied()
-            .unwrap_or_default();
+            .unwrap_or(KindFlags {
+                named: true,
+                hooked: false,
+            });
         if has_errors && node.is_missing() {
             cx.out.parse_errors += 1;
         }

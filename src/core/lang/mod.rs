@@ -550,6 +550,24 @@ mod tests {
         }
     }
 
+    /// ERROR nodes have a kind id outside the grammar's table; the walk must still go
+    /// into them, or everything tree-sitter recovered inside a syntax error is lost.
+    #[test]
+    fn calls_inside_syntax_errors_are_still_extracted() {
+        let src = b"x = [1, 2\ndef inside():\n    return call_me()\n\nfoo(((\n";
+        let ctx = FileContext {
+            rel_path: "e.py".into(),
+            prefix: "e.py".into(),
+        };
+        let x = parse_and_extract(Language::Python, &ctx, src);
+        assert!(x.parse_errors > 0);
+        assert!(
+            x.calls.iter().any(|c| c.callee == "call_me" && c.line == 3),
+            "calls: {:?}",
+            x.calls
+        );
+    }
+
     #[test]
     fn language_from_path_uses_the_table() {
         use std::path::Path;
