@@ -5,14 +5,17 @@
 //!     cargo bench --bench corpus -- /tmp/corpora/medium
 //!
 //! It copies nothing: the index is written to CORPUS/.leindex and removed at the end.
-//! Order of the phases (each on a warm page cache, after one untimed read of every file):
-//!   1. parse-only: walk + read + tree-sitter parse, in parallel (rayon), no extraction;
-//!   2. cold index (full build, `--rebuild` semantics);
-//!   3. no-change re-index;
-//!   4. one-file edit re-index (a comment appended to one file), then the file restored.
+//! Phases (on a warm page cache, after one untimed read of every file), each repeated
+//! LEINDEX_BENCH_REPS times (default 1):
+//!   1+2. alternately, parse-only (walk + read + tree-sitter parse in parallel, no
+//!        extraction) and a cold index (full build, `--rebuild` semantics); the ratio is
+//!        the median over adjacent pairs;
+//!   -    parse + extract, nothing stored;
+//!   3.   no-change re-index;
+//!   4.   one-file edit re-index (a comment appended to one file, then removed).
 //!
-//! Reports files/s, MB/s, peak RSS (VmHWM; phase 2 runs before anything that could
-//! raise it further, except phase 1, whose own peak is printed before), index size.
+//! Reports wall and CPU seconds, files/s, MB/s, peak RSS (VmHWM over phases 1+2) and
+//! index size.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -117,9 +120,9 @@ fn main() {
         .unwrap_or(1);
     println!("best of {reps} run(s) per phase (LEINDEX_BENCH_REPS); wall and CPU seconds");
 
-    // 1. parse-only.
-    reset_peak_rss();
-    let (parse_s, parse_cpu, errors) = best_of(reps, || {
+    // 1 and 2, alternated: bare parsing, then a cold index, `reps` times. Each ratio
+    // compares two adjacent runs, so slow drifts of this shared machine cancel out.
+    let parse_only = || {
         let walked = walk::walk(&corpus, index::DEFAULT_MAX_FILE_SIZE);
         walked
             .files
@@ -130,15 +133,65 @@ fn main() {
                 usize::from(tree.is_none_or(|t| t.root_node().has_error()))
             })
             .sum::<usize>()
-    });
+    };
+    let cold_opts = IndexOptions {
+        rebuild: true,
+        ..Default::default()
+    };
+    reset_peak_rss();
+    let mut ratios = Vec::new();
+    let (mut parse_best, mut cold_best) = ((f64::MAX, 0.0), (f64::MAX, 0.0));
+    let mut errors = 0;
+    let mut last = None;
+    for _ in 0..reps {
+        let (p_wall, p_cpu, e) = best_of(1, parse_only);
+        let (c_wall, c_cpu, s) = best_of(1, || {
+            index::run(&corpus, &cold_opts, &NoProgress).expect("cold index")
+        });
+        errors = e;
+        ratios.push((c_wall / p_wall, c_cpu / p_cpu));
+        if p_wall < parse_best.0 {
+            parse_best = (p_wall, p_cpu);
+        }
+        if c_wall < cold_best.0 {
+            cold_best = (c_wall, c_cpu);
+        }
+        last = Some(s);
+    }
+    let s = last.expect("at least one run");
+    let ((parse_s, parse_cpu), (cold_s, cold_cpu)) = (parse_best, cold_best);
+    let rss = peak_rss_kib() / 1024;
+    let size = dir_size(&index_dir);
     println!(
-        "parse-only    {parse_s:7.2} s wall {parse_cpu:7.2} s CPU {:7.0} files/s {:6.1} MB/s  peak RSS {:5} MiB  ({errors} files with syntax errors)",
+        "parse-only    {parse_s:7.2} s wall {parse_cpu:7.2} s CPU {:7.0} files/s {:6.1} MB/s  ({errors} files with syntax errors)",
         n as f64 / parse_s,
         mb / parse_s,
-        peak_rss_kib() / 1024
+    );
+    println!(
+        "cold index    {cold_s:7.2} s wall {cold_cpu:7.2} s CPU {:7.0} files/s {:6.1} MB/s  peak RSS {rss:5} MiB  index {:.1} MB  ({} symbols, {} call sites)",
+        n as f64 / cold_s,
+        mb / cold_s,
+        size as f64 / 1e6,
+        s.symbols,
+        s.call_sites
+    );
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!(
+        "cold index / parse-only, median of {} adjacent pairs = {:.2}x wall, {:.2}x CPU (pairs: {})",
+        ratios.len(),
+        median(ratios.iter().map(|r| r.0).collect()),
+        median(ratios.iter().map(|r| r.1).collect()),
+        ratios
+            .iter()
+            .map(|r| format!("{:.2}", r.0))
+            .collect::<Vec<_>>()
+            .join(" ")
     );
 
-    // 1b. parse + extract, nothing stored: what the store adds is the rest.
+    // Parse + extract, nothing stored: what the store adds is the rest.
     let (extract_s, extract_cpu, symbols) = best_of(reps, || {
         let walked = walk::walk(&corpus, index::DEFAULT_MAX_FILE_SIZE);
         walked
@@ -160,31 +213,6 @@ fn main() {
         "parse+extract {extract_s:7.2} s wall {extract_cpu:7.2} s CPU {:7.0} files/s {:6.1} MB/s  ({symbols} symbols)",
         n as f64 / extract_s,
         mb / extract_s,
-    );
-
-    // 2. cold index.
-    reset_peak_rss();
-    let opts = IndexOptions {
-        rebuild: true,
-        ..Default::default()
-    };
-    let (cold_s, cold_cpu, s) = best_of(reps, || {
-        index::run(&corpus, &opts, &NoProgress).expect("cold index")
-    });
-    let rss = peak_rss_kib() / 1024;
-    let size = dir_size(&index_dir);
-    println!(
-        "cold index    {cold_s:7.2} s wall {cold_cpu:7.2} s CPU {:7.0} files/s {:6.1} MB/s  peak RSS {rss:5} MiB  index {:.1} MB  ({} symbols, {} call sites)",
-        n as f64 / cold_s,
-        mb / cold_s,
-        size as f64 / 1e6,
-        s.symbols,
-        s.call_sites
-    );
-    println!(
-        "cold index / parse-only = {:.2}x wall, {:.2}x CPU",
-        cold_s / parse_s,
-        cold_cpu / parse_cpu
     );
 
     // 3. no-change re-index.
