@@ -21,9 +21,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use crate::core::error::{Error, Result};
-use crate::core::lang::{
-    split_identifier, CallSite, FileExtract, Import, ImportName, Language, Param,
-};
+use crate::core::lang::{split_identifier, CallSite, FileExtract, ImportName, Language, Param};
 use crate::core::walk::INDEX_DIR;
 
 /// Version of the table layout. Bump it with every change to the schema.
@@ -257,10 +255,6 @@ impl Store {
             ))
             .map_err(db_err(&self.path))?;
         self.conn.close().map_err(|(_, e)| classify(&self.path, e))
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     fn set_meta(&self, key: &str, value: &str) -> Result<()> {
@@ -652,17 +646,6 @@ pub struct ImportRecord {
     pub names: Vec<ImportName>,
     pub alias: Option<String>,
     pub line: u32,
-}
-
-impl From<&Import> for ImportRecord {
-    fn from(i: &Import) -> Self {
-        ImportRecord {
-            module: i.module.clone(),
-            names: i.names.clone(),
-            alias: i.alias.clone(),
-            line: i.line,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -151,13 +151,6 @@ impl Language {
             .expect("every Language has a row in LANGUAGES");
         &all[i]
     }
-    /// The family a language belongs to, for `--lang` filters: `typescript` covers tsx.
-    pub fn family(self) -> &'static str {
-        match self {
-            Language::Tsx => "typescript",
-            other => other.name(),
-        }
-    }
 }
 
 impl std::fmt::Display for Language {
@@ -263,12 +256,6 @@ pub struct Symbol {
     pub body_hash: [u8; 32],
 }
 
-impl Symbol {
-    pub fn loc(&self) -> u32 {
-        self.end_line - self.start_line + 1
-    }
-}
-
 /// A call site. `symbol` is the innermost enclosing function or method, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallSite {
@@ -317,11 +304,6 @@ impl Relation {
             Relation::Implements => "implements",
             Relation::Embeds => "embeds",
         }
-    }
-    pub fn parse(s: &str) -> Option<Relation> {
-        [Relation::Extends, Relation::Implements, Relation::Embeds]
-            .into_iter()
-            .find(|r| r.as_str() == s)
     }
 }
 
