@@ -92,7 +92,10 @@ CREATE VIRTUAL TABLE fts USING fts5(
 );
 "#;
 
-/// Secondary indexes: created after the bulk insert of a full build.
+/// Secondary indexes. A full build creates them up front: maintaining them during the
+/// bulk insert runs on the writer thread while the workers parse, whereas building them
+/// at the end ran on one core with the other idle (measured: cold index 1.61x -> 1.47x
+/// the CPU time of bare parsing on the medium corpus).
 const INDEXES: &str = r#"
 CREATE INDEX IF NOT EXISTS nodes_file ON nodes(file_id);
 CREATE INDEX IF NOT EXISTS nodes_name ON nodes(name);
@@ -231,7 +234,8 @@ impl Store {
              PRAGMA synchronous = OFF;
              PRAGMA locking_mode = EXCLUSIVE;
              PRAGMA cache_size = -65536;
-             {SCHEMA}"
+             {SCHEMA}
+             {INDEXES}"
         ))
         .map_err(db_err(path))?;
         let store = Store {
@@ -244,15 +248,14 @@ impl Store {
         Ok(store)
     }
 
-    /// Finish a bulk build: secondary indexes, WAL mode for later readers and writers.
+    /// Finish a bulk build: WAL mode for later readers and writers.
     pub fn finish_build(self) -> Result<()> {
         self.conn
-            .execute_batch(&format!(
-                "{INDEXES}
-                 PRAGMA locking_mode = NORMAL;
+            .execute_batch(
+                "PRAGMA locking_mode = NORMAL;
                  PRAGMA journal_mode = WAL;
-                 PRAGMA synchronous = NORMAL;"
-            ))
+                 PRAGMA synchronous = NORMAL;",
+            )
             .map_err(db_err(&self.path))?;
         self.conn.close().map_err(|(_, e)| classify(&self.path, e))
     }
