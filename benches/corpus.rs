@@ -70,6 +70,25 @@ fn best_of<T>(reps: usize, mut f: impl FnMut() -> T) -> (f64, f64, T) {
     best.expect("at least one run")
 }
 
+/// Walk the corpus, read every file and sum what `f` makes of it, on all cores.
+fn over_files(
+    corpus: &Path,
+    f: impl Fn(&walk::Manifests, &walk::Candidate, &[u8]) -> usize + Sync,
+) -> usize {
+    let walked = walk::walk(corpus, index::DEFAULT_MAX_FILE_SIZE);
+    walked
+        .files
+        .par_iter()
+        .map(|c| {
+            f(
+                &walked.manifests,
+                c,
+                &std::fs::read(&c.abs_path).unwrap_or_default(),
+            )
+        })
+        .sum()
+}
+
 fn dir_size(p: &Path) -> u64 {
     std::fs::read_dir(p)
         .map(|rd| {
@@ -123,16 +142,10 @@ fn main() {
     // 1 and 2, alternated: bare parsing, then a cold index, `reps` times. Each ratio
     // compares two adjacent runs, so slow drifts of this shared machine cancel out.
     let parse_only = || {
-        let walked = walk::walk(&corpus, index::DEFAULT_MAX_FILE_SIZE);
-        walked
-            .files
-            .par_iter()
-            .map(|c| {
-                let src = std::fs::read(&c.abs_path).unwrap_or_default();
-                let tree = lang::parse(c.language, &src);
-                usize::from(tree.is_none_or(|t| t.root_node().has_error()))
-            })
-            .sum::<usize>()
+        over_files(&corpus, |_, c, src| {
+            let tree = lang::parse(c.language, src);
+            usize::from(tree.is_none_or(|t| t.root_node().has_error()))
+        })
     };
     let cold_opts = IndexOptions {
         rebuild: true,
@@ -193,21 +206,13 @@ fn main() {
 
     // Parse + extract, nothing stored: what the store adds is the rest.
     let (extract_s, extract_cpu, symbols) = best_of(reps, || {
-        let walked = walk::walk(&corpus, index::DEFAULT_MAX_FILE_SIZE);
-        walked
-            .files
-            .par_iter()
-            .map(|c| {
-                let src = std::fs::read(&c.abs_path).unwrap_or_default();
-                let ctx = lang::FileContext {
-                    rel_path: c.rel_path.clone(),
-                    prefix: walk::name_prefix(&walked.manifests, c.language, &c.rel_path),
-                };
-                lang::parse_and_extract(c.language, &ctx, &src)
-                    .symbols
-                    .len()
-            })
-            .sum::<usize>()
+        over_files(&corpus, |manifests, c, src| {
+            let ctx = lang::FileContext {
+                rel_path: c.rel_path.clone(),
+                prefix: walk::name_prefix(manifests, c.language, &c.rel_path),
+            };
+            lang::parse_and_extract(c.language, &ctx, src).symbols.len()
+        })
     });
     println!(
         "parse+extract {extract_s:7.2} s wall {extract_cpu:7.2} s CPU {:7.0} files/s {:6.1} MB/s  ({symbols} symbols)",

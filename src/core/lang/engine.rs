@@ -202,7 +202,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    pub fn finish(self, _root: Node) -> FileExtract {
+    pub fn finish(self) -> FileExtract {
         self.out
     }
 

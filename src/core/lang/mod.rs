@@ -408,7 +408,7 @@ fn extract(
         language.spec().extract,
         language.kind_flags(),
     );
-    cx.finish(root)
+    cx.finish()
 }
 
 /// Split an identifier into lower-case words: `parseHTTPRequest` -> `parse http request`,
@@ -499,7 +499,7 @@ mod tests {
                 }
                 let mut cx = engine::Cx::new(lang, &ctx, &src);
                 let (children, frames) = engine::hook_alone(&mut cx, node, spec.extract);
-                let out = cx.finish(node);
+                let out = cx.finish();
                 assert!(
                     children && frames == 0 && out == FileExtract::default(),
                     "{}: the {} hook acts on `{}`, which is missing from its kinds list",
