@@ -22,7 +22,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 )]
 #[command(
     after_help = "Exit codes: 0 ok, 1 internal or I/O error, 2 usage error, 3 no index, \
-4 index unusable (corrupt, foreign or newer schema), 5 path not found or not usable."
+4 index unusable (corrupt, foreign or newer schema), 5 path not found or not usable, \
+6 symbol not found, 7 ambiguous symbol, 8 --fail-above exceeded."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -39,6 +40,10 @@ enum Command {
     Symbols(commands::symbols::SymbolsArgs),
     /// Show everything extracted from one file: symbols, calls, imports, inheritance
     Outline(commands::outline::OutlineArgs),
+    /// What is affected if a symbol changes: callers, files, tests, risk
+    Impact(commands::impact::ImpactArgs),
+    /// Print the resolved graph (all symbols and edges) for other tools
+    Graph(commands::graph::GraphArgs),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -75,6 +80,8 @@ fn main() -> ExitCode {
         Command::Status(a) => commands::status::run(a),
         Command::Symbols(a) => commands::symbols::run(a),
         Command::Outline(a) => commands::outline::run(a),
+        Command::Impact(a) => commands::impact::run(a),
+        Command::Graph(a) => commands::graph::run(a),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "leindex", &mut buf);
@@ -86,9 +93,12 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
-            let code = err
-                .downcast_ref::<leindex::core::Error>()
-                .map_or(1, |e| e.exit_code());
+            let code = if err.downcast_ref::<commands::impact::FailAbove>().is_some() {
+                8
+            } else {
+                err.downcast_ref::<leindex::core::Error>()
+                    .map_or(1, |e| e.exit_code())
+            };
             ExitCode::from(code as u8)
         }
     }

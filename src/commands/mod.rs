@@ -1,5 +1,7 @@
 //! One module per subcommand: parse flags into options, call core, render the answer
 //! as a table or JSON. Nothing here touches SQL or tree-sitter.
+pub mod graph;
+pub mod impact;
 pub mod index;
 pub mod outline;
 pub mod status;

@@ -32,6 +32,15 @@ pub enum Error {
     FileNotIndexed(String),
     #[error("invalid --path pattern {pattern:?}: {detail}")]
     BadPattern { pattern: String, detail: String },
+    #[error("no symbol matches {0:?} (try `leindex symbols --name NAME`, a qualified name, or FILE:LINE)")]
+    SymbolNotFound(String),
+    #[error("{query:?} matches {} symbols; give a qualified name or FILE:LINE, or pass --all:\n{}", .candidates.len(), .candidates.join("\n"))]
+    Ambiguous {
+        query: String,
+        candidates: Vec<String>,
+    },
+    #[error("git failed in {}: {detail}", .root.display())]
+    Git { root: PathBuf, detail: String },
     #[error("cannot write {}: {source}", .path.display())]
     Io {
         path: PathBuf,
@@ -57,6 +66,9 @@ impl Error {
             | Error::SchemaTooOld { .. } => 4,
             Error::PathNotFound(_) | Error::NotADirectory(_) | Error::FileNotIndexed(_) => 5,
             Error::BadPattern { .. } => 2,
+            Error::SymbolNotFound(_) => 6,
+            Error::Ambiguous { .. } => 7,
+            Error::Git { .. } => 1,
             Error::Io { .. } | Error::Database { .. } => 1,
         }
     }

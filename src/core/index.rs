@@ -24,6 +24,9 @@ use serde::Serialize;
 
 use crate::core::error::{Error, Result};
 use crate::core::lang::{parse_and_extract, FileContext, FileExtract, EXTRACT_VERSION};
+use crate::core::graph::Graph;
+use crate::core::graph_store;
+use crate::core::resolve::{Confidence, LinkKind, Universe};
 use crate::core::store::{self, FileInfo, FileRow, Store};
 use crate::core::walk::{self, Candidate, Manifests, SkipReason, Skipped, INDEX_DIR};
 
@@ -96,9 +99,21 @@ pub struct IndexSummary {
     pub symbols_written: u64,
     pub call_sites_written: u64,
     pub files_with_parse_errors: u64,
+    /// Resolution: edges by confidence, and time spent (resolve + rank + write), when
+    /// this run resolved (it does whenever a file changed).
+    pub resolution: Option<ResolutionSummary>,
     /// Files with invalid UTF-8, indexed with replacement characters in their text.
     pub lossy_utf8: Vec<String>,
     pub skipped: Vec<SkippedFile>,
+    pub elapsed_ms: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ResolutionSummary {
+    /// Call edges by confidence (`exact`, `import`, `dynamic`, `name`, `unresolved`).
+    pub calls: BTreeMap<String, u64>,
+    pub inherits: u64,
+    pub implements: u64,
     pub elapsed_ms: u64,
 }
 
@@ -169,6 +184,7 @@ pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<
         symbols_written: 0,
         call_sites_written: 0,
         files_with_parse_errors: 0,
+        resolution: None,
         lossy_utf8: Vec::new(),
         skipped: Vec::new(),
         elapsed_ms: 0,
@@ -195,6 +211,10 @@ pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<
                 progress,
             };
             write_all(&writer, run, &mut summary)?;
+            let f = &summary.files;
+            if f.new + f.changed + f.removed > 0 || !has_links(&writer)? {
+                summary.resolution = Some(link(&writer, &walked.manifests)?);
+            }
             finish_meta(&writer, started, started_ns)?;
             writer.commit()?;
             store
@@ -219,6 +239,7 @@ pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<
                     progress,
                 };
                 write_all(&writer, run, &mut summary)?;
+                summary.resolution = Some(link(&writer, &walked.manifests)?);
                 finish_meta(&writer, started, started_ns)?;
                 writer.commit()?;
                 store.finish_build()?;
@@ -248,6 +269,50 @@ pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<
     }
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(summary)
+}
+
+/// Resolve every call site and inheritance fact, store the edges and PageRank.
+fn link(writer: &store::Writer, manifests: &Manifests) -> Result<ResolutionSummary> {
+    let t = Instant::now();
+    let prefix = |lang, path: &str| walk::name_prefix(manifests, lang, path);
+    let input = graph_store::resolve_input(writer.conn(), writer.path(), &prefix)?;
+    let universe = Universe::build(input);
+    let resolved = universe.resolve_all();
+    drop(universe);
+    let mut out = ResolutionSummary::default();
+    for c in Confidence::ALL {
+        out.calls.insert(c.as_str().to_string(), 0);
+    }
+    for (_, links) in &resolved.links {
+        for l in links {
+            match l.kind {
+                LinkKind::Calls => *out.calls.entry(l.confidence.as_str().into()).or_default() += 1,
+                LinkKind::Inherits => out.inherits += 1,
+                LinkKind::Implements => out.implements += 1,
+                LinkKind::Contains => {}
+            }
+        }
+    }
+    graph_store::write_links(writer.conn(), writer.path(), &resolved.links)?;
+    drop(resolved);
+    let input = graph_store::load_graph(writer.conn(), writer.path(), false)?;
+    let graph = Graph::build(input);
+    let ranks = graph.pagerank();
+    graph_store::write_blob(
+        writer.conn(),
+        writer.path(),
+        "ranks",
+        &graph_store::encode_ranks(&ranks),
+    )?;
+    out.elapsed_ms = t.elapsed().as_millis() as u64;
+    Ok(out)
+}
+
+fn has_links(writer: &store::Writer) -> Result<bool> {
+    writer
+        .conn()
+        .query_row("SELECT EXISTS (SELECT 1 FROM blobs WHERE key = 'ranks')", [], |r| r.get(0))
+        .map_err(store::db_err(writer.path()))
 }
 
 fn note_skip(summary: &mut IndexSummary, s: &Skipped) {

@@ -3,8 +3,12 @@
 //! Invariants: core never prints and never exits; errors are typed per stage and say
 //! what to do next.
 pub mod error;
+pub mod graph;
+pub mod graph_store;
+pub mod impact;
 pub mod index;
 pub mod lang;
+pub mod resolve;
 pub mod store;
 pub mod walk;
 

@@ -25,7 +25,7 @@ use crate::core::lang::{split_identifier, CallSite, FileExtract, ImportName, Lan
 use crate::core::walk::INDEX_DIR;
 
 /// Version of the table layout. Bump it with every change to the schema.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 /// `PRAGMA application_id` of a leindex database ("LEIX").
 const APPLICATION_ID: i64 = 0x4c45_4958;
 pub const DB_FILE: &str = "index.db";
@@ -86,6 +86,11 @@ CREATE TABLE edges (
     line INTEGER NOT NULL,
     PRIMARY KEY (file_id, seq)
 ) WITHOUT ROWID;
+-- Resolved edges (core::resolve) from the symbols of a file, packed (see
+-- `graph_store::encode_links`); rewritten by every run that changes something.
+CREATE TABLE links (file_id INTEGER PRIMARY KEY, data BLOB NOT NULL);
+-- Derived data kept whole: `ranks` = PageRank per node (`graph_store::encode_ranks`).
+CREATE TABLE blobs (key TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE VIRTUAL TABLE fts USING fts5(
     name, words, signature, doc,
     content='', contentless_delete=1, detail=column, tokenize='unicode61'
@@ -102,7 +107,7 @@ CREATE INDEX IF NOT EXISTS nodes_name ON nodes(name);
 CREATE INDEX IF NOT EXISTS nodes_qname ON nodes(qualified_name);
 "#;
 
-fn db_err(path: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {
+pub(crate) fn db_err(path: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {
     move |e| classify(path, e)
 }
 
@@ -211,9 +216,9 @@ impl Store {
             });
         }
         if found < SCHEMA_VERSION {
-            // No migrations exist yet: version 1 is the first schema. When the schema
-            // changes, add a migration from each older version here, or return this
-            // error so that `leindex index` rebuilds.
+            // Version 1 had no resolved edges (`links`, `blobs`): they are derived from
+            // what every file gives, so the migration from 1 is a full rebuild, which
+            // `leindex index` does on this error; read-only commands say to run it.
             return Err(Error::SchemaTooOld {
                 path: self.path.clone(),
                 found,
@@ -304,6 +309,12 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(db_err(&self.path))
     }
 
+    /// The resolved graph, with PageRank.
+    pub fn graph(&self) -> Result<crate::core::graph::Graph> {
+        let input = crate::core::graph_store::load_graph(&self.conn, &self.path, true)?;
+        Ok(crate::core::graph::Graph::build(input))
+    }
+
     /// Start the run's single transaction.
     pub fn writer(&mut self) -> Result<Writer<'_>> {
         let path = self.path.clone();
@@ -346,6 +357,7 @@ impl Writer<'_> {
             "DELETE FROM nodes WHERE file_id = ?1",
             "DELETE FROM calls WHERE file_id = ?1",
             "DELETE FROM edges WHERE file_id = ?1",
+            "DELETE FROM links WHERE file_id = ?1",
             "DELETE FROM files WHERE id = ?1",
         ] {
             self.tx
@@ -495,6 +507,14 @@ impl Writer<'_> {
         Ok(())
     }
 
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
     pub fn commit(self) -> Result<()> {
         let path = self.path;
         self.tx.commit().map_err(db_err(&path))
@@ -533,7 +553,7 @@ pub fn decode_calls(mut data: &[u8]) -> Option<Vec<CallSite>> {
     Some(out)
 }
 
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -541,7 +561,7 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-fn get_varint(data: &mut &[u8]) -> Option<u64> {
+pub(crate) fn get_varint(data: &mut &[u8]) -> Option<u64> {
     let mut v = 0u64;
     for shift in (0..64).step_by(7) {
         let (&b, rest) = data.split_first()?;

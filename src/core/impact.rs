@@ -1,0 +1,477 @@
+//! `impact`: which symbols a query names, which changed since a git revision, and the
+//! report of what a change to them affects.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+use std::process::Command;
+
+use petgraph::stable_graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+use serde::Serialize;
+
+use crate::core::error::{Error, Result};
+use crate::core::graph::{GNode, Graph, ImpactDirection, ImpactOptions};
+use crate::core::resolve::Confidence;
+
+type Nx = NodeIndex<u32>;
+
+/// The nodes `query` names: `FILE:LINE` (the innermost symbol there), a qualified name,
+/// a bare or partly qualified name (`add`, `Cart.add`, `cart::Cart::add`), or the name
+/// of an external placeholder (`requests.get`). Several matches are an error unless
+/// `all`.
+pub fn find_targets(graph: &Graph, query: &str, all: bool) -> Result<Vec<Nx>> {
+    let query = query.trim();
+    if let Some((file, line)) = query.rsplit_once(':') {
+        if let Ok(line) = line.parse::<u32>() {
+            let file = file.trim_start_matches("./");
+            if graph.symbols.iter().any(|s| s.file == file) {
+                return match innermost(graph, file, line) {
+                    Some(n) => Ok(vec![n]),
+                    None => Err(Error::SymbolNotFound(query.to_string())),
+                };
+            }
+        }
+    }
+    let nodes = |pred: &dyn Fn(&str, &str) -> bool| -> Vec<Nx> {
+        graph
+            .symbols
+            .iter()
+            .filter(|s| pred(&s.qualified_name, &s.name))
+            .filter_map(|s| graph.node_of_id(s.id))
+            .collect()
+    };
+    let mut found = nodes(&|q, _| q == query);
+    if found.is_empty() {
+        found = nodes(&|q, n| {
+            n == query
+                || (q.len() > query.len()
+                    && q.ends_with(query)
+                    && matches!(
+                        q.as_bytes()[q.len() - query.len() - 1],
+                        b':' | b'.' | b'/'
+                    ))
+        });
+    }
+    if found.is_empty() {
+        if let Some(n) = graph.external(query) {
+            found.push(n);
+        }
+    }
+    match found.len() {
+        0 => Err(Error::SymbolNotFound(query.to_string())),
+        1 => Ok(found),
+        _ if all => Ok(found),
+        _ => {
+            let mut candidates: Vec<String> = found
+                .iter()
+                .map(|&n| match graph.symbol(n) {
+                    Some(s) => format!("  {} ({} {}:{})", s.qualified_name, s.kind.as_str(), s.file, s.line),
+                    None => format!("  {}", graph.label(n)),
+                })
+                .collect();
+            candidates.sort();
+            Err(Error::Ambiguous {
+                query: query.to_string(),
+                candidates,
+            })
+        }
+    }
+}
+
+/// The innermost symbol of `file` whose span holds `line`.
+fn innermost(graph: &Graph, file: &str, line: u32) -> Option<Nx> {
+    graph
+        .symbols
+        .iter()
+        .filter(|s| s.file == file && s.line <= line && line <= s.end_line)
+        .min_by_key(|s| (s.end_line - s.line, std::cmp::Reverse(s.line)))
+        .and_then(|s| graph.node_of_id(s.id))
+}
+
+/// What changed between `rev` and the working tree, per git.
+pub struct Changes {
+    pub symbols: Vec<Nx>,
+    /// Changed files (relative to the root) with no indexed symbol on a changed line.
+    pub files_without_symbols: Vec<String>,
+}
+
+/// The symbols whose lines changed between `rev` and the working tree (untracked files
+/// count as changed in full). Paths are relative to `root`.
+pub fn changed_since(graph: &Graph, root: &Path, rev: &str) -> Result<Changes> {
+    let git = |args: &[&str]| -> Result<String> {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .map_err(|e| Error::Git {
+                root: root.to_path_buf(),
+                detail: format!("cannot run git: {e}"),
+            })?;
+        if !out.status.success() {
+            return Err(Error::Git {
+                root: root.to_path_buf(),
+                detail: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            });
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let diff = git(&[
+        "diff",
+        "--no-color",
+        "--no-ext-diff",
+        "--relative",
+        "--unified=0",
+        rev,
+        "--",
+    ])?;
+    let mut lines: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+    let mut current: Option<String> = None;
+    for l in diff.lines() {
+        if let Some(p) = l.strip_prefix("+++ ") {
+            current = p.strip_prefix("b/").map(str::to_string);
+        } else if let (Some(h), Some(file)) = (l.strip_prefix("@@ "), current.as_ref()) {
+            // @@ -a,b +c,d @@
+            let Some(plus) = h.split(' ').find(|t| t.starts_with('+')) else {
+                continue;
+            };
+            let mut it = plus[1..].split(',');
+            let start: u32 = it.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+            let count: u32 = it.next().and_then(|s| s.parse().ok()).unwrap_or(1);
+            let range = if count == 0 {
+                (start.max(1), start.max(1) + 1)
+            } else {
+                (start, start + count - 1)
+            };
+            lines.entry(file.clone()).or_default().push(range);
+        }
+    }
+    let untracked = git(&["ls-files", "--others", "--exclude-standard"])?;
+    for f in untracked.lines() {
+        lines.entry(f.to_string()).or_default().push((1, u32::MAX));
+    }
+    let mut symbols = BTreeSet::new();
+    let mut without = Vec::new();
+    let mut files: Vec<&String> = lines.keys().collect();
+    files.sort();
+    for file in files {
+        let mut any = false;
+        for &(a, b) in &lines[file] {
+            // Every symbol overlapping the range; keep the innermost ones.
+            let hit: Vec<_> = graph
+                .symbols
+                .iter()
+                .filter(|s| &s.file == file && s.line <= b && a <= s.end_line)
+                .collect();
+            for s in &hit {
+                // A container is not changed itself when the change lies inside one member.
+                let has_inner = hit.iter().any(|o| {
+                    o.id != s.id
+                        && s.line <= o.line
+                        && o.end_line <= s.end_line
+                        && (o.line, o.end_line) != (s.line, s.end_line)
+                        && o.line <= a
+                        && b <= o.end_line
+                });
+                if !has_inner {
+                    if let Some(n) = graph.node_of_id(s.id) {
+                        symbols.insert(n);
+                        any = true;
+                    }
+                }
+            }
+        }
+        if !any && graph.symbols.iter().any(|s| &s.file == file) {
+            without.push(file.clone());
+        }
+    }
+    Ok(Changes {
+        symbols: symbols.into_iter().collect(),
+        files_without_symbols: without,
+    })
+}
+
+/// One node of an impact report (targets and affected symbols alike).
+#[derive(Debug, Clone, Serialize)]
+pub struct ImpactItem {
+    pub qualified_name: String,
+    pub name: String,
+    /// A symbol kind, or `file` (a file's module-level code), or `external`.
+    pub kind: String,
+    pub file: Option<String>,
+    pub line: Option<u32>,
+    pub end_line: Option<u32>,
+    pub depth: u32,
+    pub confidence: String,
+    /// The kind of the edge that reached it (`calls`, `inherits`, `implements`).
+    pub via: Option<String>,
+    /// `up` (depends on a target) or `down` (a target depends on it).
+    pub direction: Option<String>,
+    /// Qualified names from a target to this node.
+    pub path: Vec<String>,
+    pub is_test: bool,
+    /// PageRank scaled so that the average node has 1.0.
+    pub centrality: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskSummary {
+    pub affected: usize,
+    pub max_depth: u32,
+    pub files: usize,
+    pub tests: usize,
+    pub max_centrality: f64,
+    /// `high` (more than 50 symbols, or one 20x as central as the average), `medium`
+    /// (more than 10, or 5x), else `low`.
+    pub risk: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Completeness {
+    /// Call sites left unresolved whose called name is the name of a target or of an
+    /// affected symbol: callers the graph may be missing.
+    pub unresolved_call_sites: usize,
+    /// Edges walked that were dynamic dispatch (interface/trait/override).
+    pub dynamic_edges: usize,
+    /// Edges walked that matched by name only.
+    pub name_only_edges: usize,
+    /// True when none of the above: the answer is exactly what the code says.
+    pub complete: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImpactReport {
+    pub targets: Vec<ImpactItem>,
+    pub direction: String,
+    pub max_depth: Option<u32>,
+    pub min_confidence: String,
+    pub affected: Vec<ImpactItem>,
+    pub files: Vec<String>,
+    pub tests: Vec<ImpactItem>,
+    pub summary: RiskSummary,
+    pub completeness: Completeness,
+    /// `--since`: changed files where no indexed symbol covers a changed line.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changed_files_without_symbols: Vec<String>,
+    /// Every node in the report, for `--format dot` (not serialized).
+    #[serde(skip)]
+    pub nodes: Vec<Nx>,
+}
+
+fn dir_str(d: ImpactDirection) -> &'static str {
+    match d {
+        ImpactDirection::Up => "up",
+        ImpactDirection::Down => "down",
+        ImpactDirection::Both => "both",
+    }
+}
+
+fn item(graph: &Graph, n: Nx) -> ImpactItem {
+    match &graph.g[n] {
+        GNode::Symbol(i) => {
+            let s = &graph.symbols[*i];
+            ImpactItem {
+                qualified_name: s.qualified_name.clone(),
+                name: s.name.clone(),
+                kind: s.kind.as_str().to_string(),
+                file: Some(s.file.clone()),
+                line: Some(s.line),
+                end_line: Some(s.end_line),
+                depth: 0,
+                confidence: Confidence::Exact.as_str().to_string(),
+                via: None,
+                direction: None,
+                path: Vec::new(),
+                is_test: graph.is_test(n),
+                centrality: round3(graph.centrality(s.id)),
+            }
+        }
+        GNode::File(f) => ImpactItem {
+            qualified_name: f.clone(),
+            name: f.rsplit('/').next().unwrap_or(f).to_string(),
+            kind: "file".into(),
+            file: Some(f.clone()),
+            line: None,
+            end_line: None,
+            depth: 0,
+            confidence: Confidence::Exact.as_str().to_string(),
+            via: None,
+            direction: None,
+            path: Vec::new(),
+            is_test: graph.is_test(n),
+            centrality: 0.0,
+        },
+        GNode::External(name) => ImpactItem {
+            qualified_name: name.clone(),
+            name: last_segment(name).to_string(),
+            kind: "external".into(),
+            file: None,
+            line: None,
+            end_line: None,
+            depth: 0,
+            confidence: Confidence::Exact.as_str().to_string(),
+            via: None,
+            direction: None,
+            path: Vec::new(),
+            is_test: false,
+            centrality: 0.0,
+        },
+    }
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+fn last_segment(s: &str) -> &str {
+    let a = s.rfind('.').map_or(0, |i| i + 1);
+    let b = s.rfind("::").map_or(0, |i| i + 2);
+    &s[a.max(b)..]
+}
+
+/// Walk the graph from `targets` and report.
+pub fn impact(graph: &Graph, targets: &[Nx], opts: &ImpactOptions) -> ImpactReport {
+    let walk = graph.impact(targets, opts);
+    let mut affected: Vec<ImpactItem> = walk
+        .reached
+        .iter()
+        .map(|r| {
+            let mut it = item(graph, r.node);
+            it.depth = r.depth;
+            it.confidence = r.confidence.as_str().to_string();
+            it.via = Some(r.via.as_str().to_string());
+            it.direction = Some(dir_str(r.direction).to_string());
+            it.path = r.path.iter().map(|&p| graph.label(p).to_string()).collect();
+            it
+        })
+        .collect();
+    affected.sort_by(|a, b| {
+        (a.direction.as_deref(), a.depth, &a.file, a.line, &a.qualified_name).cmp(&(
+            b.direction.as_deref(),
+            b.depth,
+            &b.file,
+            b.line,
+            &b.qualified_name,
+        ))
+    });
+    let target_items: Vec<ImpactItem> = targets.iter().map(|&t| item(graph, t)).collect();
+    let up: Vec<&ImpactItem> = affected
+        .iter()
+        .filter(|a| a.direction.as_deref() == Some("up"))
+        .collect();
+    let mut files: BTreeSet<String> = target_items.iter().filter_map(|t| t.file.clone()).collect();
+    files.extend(up.iter().filter_map(|a| a.file.clone()));
+    let mut tests: Vec<ImpactItem> = target_items
+        .iter()
+        .filter(|t| t.is_test)
+        .cloned()
+        .chain(up.iter().filter(|a| a.is_test).map(|a| (*a).clone()))
+        .collect();
+    tests.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    tests.dedup_by(|a, b| a.qualified_name == b.qualified_name && a.file == b.file);
+
+    // Callers we may be missing: unresolved call sites naming a target or affected symbol.
+    let mut names: HashSet<&str> = target_items.iter().map(|t| t.name.as_str()).collect();
+    if opts.direction != ImpactDirection::Down {
+        names.extend(up.iter().map(|a| a.name.as_str()));
+    }
+    let mut unresolved = 0;
+    if opts.direction != ImpactDirection::Down {
+        for (name, n) in graph.externals() {
+            if names.contains(last_segment(name)) {
+                unresolved += graph
+                    .g
+                    .edges_directed(n, Direction::Incoming)
+                    .filter(|e| e.weight().confidence == Confidence::Unresolved)
+                    .count();
+            }
+        }
+    }
+    let counted: Vec<&ImpactItem> = affected.iter().filter(|a| a.kind != "external").collect();
+    let max_centrality = counted.iter().map(|a| a.centrality).fold(0.0, f64::max);
+    let n = counted.len();
+    let risk = if n > 50 || max_centrality >= 20.0 {
+        "high"
+    } else if n > 10 || max_centrality >= 5.0 {
+        "medium"
+    } else {
+        "low"
+    };
+    let mut nodes: Vec<Nx> = targets.to_vec();
+    nodes.extend(walk.reached.iter().map(|r| r.node));
+    ImpactReport {
+        summary: RiskSummary {
+            affected: n,
+            max_depth: affected.iter().map(|a| a.depth).max().unwrap_or(0),
+            files: files.len(),
+            tests: tests.len(),
+            max_centrality,
+            risk: risk.to_string(),
+        },
+        completeness: Completeness {
+            unresolved_call_sites: unresolved,
+            dynamic_edges: walk.dynamic_edges,
+            name_only_edges: walk.name_only_edges,
+            complete: unresolved == 0 && walk.dynamic_edges == 0 && walk.name_only_edges == 0,
+        },
+        targets: target_items,
+        direction: dir_str(opts.direction).to_string(),
+        max_depth: opts.max_depth,
+        min_confidence: opts.min_confidence.as_str().to_string(),
+        affected,
+        files: files.into_iter().collect(),
+        tests,
+        changed_files_without_symbols: Vec::new(),
+        nodes,
+    }
+}
+
+/// The report's subgraph as Graphviz DOT: targets boxed, edges labelled by kind and
+/// confidence, tests green, externals dashed.
+pub fn to_dot(graph: &Graph, report: &ImpactReport, min_confidence: Confidence) -> String {
+    let set: HashSet<Nx> = report.nodes.iter().copied().collect();
+    let targets: HashSet<Nx> = report.nodes[..report.targets.len()].iter().copied().collect();
+    let q = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let mut out = String::from("digraph impact {\n  rankdir=LR;\n  node [shape=ellipse, fontsize=10];\n");
+    let mut ordered: Vec<Nx> = set.iter().copied().collect();
+    ordered.sort();
+    for &n in &ordered {
+        let mut attrs = vec![format!("label={}", q(graph.label(n)))];
+        if targets.contains(&n) {
+            attrs.push("shape=box".into());
+            attrs.push("style=bold".into());
+        }
+        if graph.is_test(n) {
+            attrs.push("color=darkgreen".into());
+        }
+        if matches!(graph.g[n], GNode::External(_)) {
+            attrs.push("style=dashed".into());
+        }
+        out.push_str(&format!("  n{} [{}];\n", n.index(), attrs.join(", ")));
+    }
+    let mut edges: Vec<(usize, usize, String)> = Vec::new();
+    for &n in &ordered {
+        for e in graph.g.edges_directed(n, Direction::Outgoing) {
+            let w = e.weight();
+            if !set.contains(&e.target())
+                || w.kind == crate::core::resolve::LinkKind::Contains
+                || w.confidence < min_confidence
+            {
+                continue;
+            }
+            edges.push((
+                n.index(),
+                e.target().index(),
+                format!("{} ({})", w.kind.as_str(), w.confidence.as_str()),
+            ));
+        }
+    }
+    edges.sort();
+    edges.dedup();
+    for (a, b, label) in edges {
+        out.push_str(&format!("  n{a} -> n{b} [label={}, fontsize=8];\n", q(&label)));
+    }
+    out.push_str("}\n");
+    out
+}

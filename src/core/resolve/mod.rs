@@ -1,0 +1,1048 @@
+//! Resolve: raw call sites, imports and inheritance -> edges between symbols.
+//!
+//! Resolution runs at the end of every index run that changed something, inside the
+//! run's transaction, over the whole repository: a change in one file can change what a
+//! name in another file means. It loads everything into a [`Universe`] (symbols, their
+//! members, modules, import bindings), then resolves each call site with what the
+//! language makes visible without type inference: scopes, imports, `self`/`this`, the
+//! receiver type of methods, annotated parameter types, base classes and embedding,
+//! interfaces and traits. Every edge says how it was found ([`Confidence`]); a call that
+//! cannot be resolved becomes an edge to a named placeholder, never a guess.
+//!
+//! The language differences (module keys, import forms, path separators, the names of
+//! `self`, builtins) are in `lang.rs`; the algorithm here is shared.
+
+mod lang;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::core::lang::{split_callee, CallSite, Import, Language, Param, Relation, SymbolKind};
+
+/// How an edge was found, weakest first. The string forms are part of the JSON contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Confidence {
+    /// The callee could not be determined; the edge goes to a placeholder named as written.
+    Unresolved = 0,
+    /// Only the name matched (a method called on a receiver of unknown type); when several
+    /// symbols match, each gets an edge.
+    Name = 1,
+    /// Dispatch through an interface or trait, or to an override: the edge goes to every
+    /// implementation in the repository.
+    Dynamic = 2,
+    /// Through an import (or to something outside the repository the import names).
+    Import = 3,
+    /// Same file or package, `self`/`this` through the class and its bases.
+    Exact = 4,
+}
+
+impl Confidence {
+    pub const ALL: [Confidence; 5] = [
+        Confidence::Unresolved,
+        Confidence::Name,
+        Confidence::Dynamic,
+        Confidence::Import,
+        Confidence::Exact,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Unresolved => "unresolved",
+            Confidence::Name => "name",
+            Confidence::Dynamic => "dynamic",
+            Confidence::Import => "import",
+            Confidence::Exact => "exact",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Confidence> {
+        Confidence::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+    pub fn from_u8(v: u8) -> Option<Confidence> {
+        Confidence::ALL.get(v as usize).copied()
+    }
+}
+
+/// The kind of a resolved edge. The string forms are part of the JSON contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LinkKind {
+    Calls = 0,
+    Inherits = 1,
+    Implements = 2,
+    /// Parent -> member; not stored (it is `nodes.parent_id`), made when the graph loads.
+    Contains = 3,
+}
+
+impl LinkKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkKind::Calls => "calls",
+            LinkKind::Inherits => "inherits",
+            LinkKind::Implements => "implements",
+            LinkKind::Contains => "contains",
+        }
+    }
+    pub fn from_u8(v: u8) -> Option<LinkKind> {
+        [
+            LinkKind::Calls,
+            LinkKind::Inherits,
+            LinkKind::Implements,
+            LinkKind::Contains,
+        ]
+        .get(v as usize)
+        .copied()
+    }
+}
+
+/// Where a resolved edge goes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Dst {
+    /// A symbol of the repository (its node id).
+    Node(i64),
+    /// Outside the repository, or unknown: a placeholder named as written/qualified.
+    External(String),
+}
+
+/// One resolved edge, from a symbol (or a file's module-level code) of `file_id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub src: Option<i64>,
+    pub dst: Dst,
+    pub kind: LinkKind,
+    pub confidence: Confidence,
+    pub line: u32,
+}
+
+/// At most this many name-only candidates become edges; beyond that the call is
+/// reported unresolved (an edge to every `get` in a repository says nothing).
+pub const NAME_ONLY_MAX: usize = 4;
+
+// ---------------------------------------------------------------------------------------
+// Input: what the store gives the resolver.
+
+/// A symbol as the resolver needs it.
+pub struct NodeIn {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub kind: SymbolKind,
+    pub name: String,
+    pub qualified_name: String,
+    pub parent_name: Option<String>,
+    pub signature: String,
+    pub receiver: Option<String>,
+    pub parameters: Vec<Param>,
+}
+
+/// An inheritance fact as stored.
+pub struct InheritIn {
+    pub src_id: Option<i64>,
+    pub child: String,
+    pub base: String,
+    pub relation: Relation,
+    pub line: u32,
+}
+
+/// One file and everything extracted from it, as stored.
+pub struct FileIn {
+    pub id: i64,
+    pub path: String,
+    pub language: Language,
+    /// The prefix of qualified names in the file (Go import path, Rust module path).
+    pub prefix: String,
+    pub nodes: Vec<NodeIn>,
+    pub calls: Vec<CallSite>,
+    pub imports: Vec<Import>,
+    pub inherits: Vec<InheritIn>,
+}
+
+// ---------------------------------------------------------------------------------------
+// The universe: every symbol, indexed for lookups.
+
+type Ix = u32;
+
+struct Node {
+    id: i64,
+    file: Ix,
+    parent: Option<Ix>,
+    kind: SymbolKind,
+    name: Box<str>,
+    qname: Box<str>,
+    parent_name: Option<Box<str>>,
+    signature: Box<str>,
+    receiver: Option<Box<str>>,
+    params: Vec<Param>,
+}
+
+struct File {
+    id: i64,
+    path: String,
+    lang: Language,
+    key: String,
+    /// Module-level symbols by name.
+    top: HashMap<Box<str>, Vec<Ix>>,
+    imports: Vec<Import>,
+    calls: Vec<CallSite>,
+    /// Node index of each of the file's symbols, in stored order.
+    nodes: Vec<Ix>,
+}
+
+/// What a name refers to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Ent {
+    Node(Ix),
+    /// A module: a language-specific key (Python dotted name, TS file path, Go import
+    /// path, Rust module path).
+    Module(String),
+    /// Something outside the repository, named as it would be written.
+    Ext(String),
+}
+
+/// The resolver's view of the repository.
+pub struct Universe {
+    files: Vec<File>,
+    nodes: Vec<Node>,
+    children: Vec<Vec<Ix>>,
+    by_qname: HashMap<Box<str>, Vec<Ix>>,
+    /// Members by the qualified name of their parent (Go methods, Rust impl items).
+    by_parent_name: HashMap<Box<str>, Vec<Ix>>,
+    /// Callables by name, per language family (name-only fallback).
+    by_name: HashMap<(u8, Box<str>), Vec<Ix>>,
+    /// Module key -> files.
+    modules: HashMap<String, Vec<Ix>>,
+    /// Trailing parts of Python module keys -> full keys (`src.shop.cart` under `shop.cart`).
+    module_suffix: HashMap<String, Vec<String>>,
+    /// Resolved bases per node (extends, embeds), in declaration order.
+    bases: HashMap<Ix, Vec<Ix>>,
+    /// Interfaces/traits a type implements (explicitly: TS `implements`, Rust `impl T for`).
+    implements: HashMap<Ix, Vec<Ix>>,
+    /// Inverse of `bases` and `implements`.
+    subs: HashMap<Ix, Vec<Ix>>,
+    /// Inheritance facts per file after resolution: (file, src, dst, kind, line).
+    inherit_links: Vec<(Ix, Ix, Ix, LinkKind, u32)>,
+    /// Go: interface -> implementing types (by method set), computed on demand.
+    go_impls: std::sync::RwLock<HashMap<Ix, Vec<Ix>>>,
+}
+
+/// Result of resolving a run: per file id, its edges, plus counts for the summary.
+pub struct Resolved {
+    pub links: Vec<(i64, Vec<Link>)>,
+}
+
+pub fn family(l: Language) -> u8 {
+    match l {
+        Language::Python => 0,
+        Language::TypeScript | Language::Tsx | Language::JavaScript => 1,
+        Language::Go => 2,
+        Language::Rust => 3,
+    }
+}
+
+impl Universe {
+    pub fn build(input: Vec<FileIn>) -> Universe {
+        let mut u = Universe {
+            files: Vec::with_capacity(input.len()),
+            nodes: Vec::new(),
+            children: Vec::new(),
+            by_qname: HashMap::new(),
+            by_parent_name: HashMap::new(),
+            by_name: HashMap::new(),
+            modules: HashMap::new(),
+            module_suffix: HashMap::new(),
+            bases: HashMap::new(),
+            implements: HashMap::new(),
+            subs: HashMap::new(),
+            inherit_links: Vec::new(),
+            go_impls: Default::default(),
+        };
+        let mut id_to_ix: HashMap<i64, Ix> = HashMap::new();
+        let mut pending_inherits = Vec::new();
+        for f in input {
+            let fix = u.files.len() as Ix;
+            let key = lang::module_key(f.language, &f.path, &f.prefix);
+            let mut nodes = Vec::with_capacity(f.nodes.len());
+            let mut top: HashMap<Box<str>, Vec<Ix>> = HashMap::new();
+            for n in f.nodes {
+                let ix = u.nodes.len() as Ix;
+                id_to_ix.insert(n.id, ix);
+                let parent = n.parent_id.and_then(|p| id_to_ix.get(&p).copied());
+                if parent.is_none() && n.parent_name.is_none() {
+                    top.entry(n.name.as_str().into()).or_default().push(ix);
+                }
+                u.nodes.push(Node {
+                    id: n.id,
+                    file: fix,
+                    parent,
+                    kind: n.kind,
+                    name: n.name.into(),
+                    qname: n.qualified_name.into(),
+                    parent_name: n.parent_name.map(Into::into),
+                    signature: n.signature.into(),
+                    receiver: n.receiver.map(Into::into),
+                    params: n.parameters,
+                });
+                u.children.push(Vec::new());
+                if let Some(p) = parent {
+                    u.children[p as usize].push(ix);
+                }
+                nodes.push(ix);
+            }
+            for h in f.inherits {
+                pending_inherits.push((fix, h));
+            }
+            if f.language == Language::Python {
+                let parts: Vec<&str> = key.split('.').collect();
+                for i in 1..parts.len() {
+                    u.module_suffix
+                        .entry(parts[i..].join("."))
+                        .or_default()
+                        .push(key.clone());
+                }
+            }
+            u.modules.entry(key.clone()).or_default().push(fix);
+            u.files.push(File {
+                id: f.id,
+                path: f.path,
+                lang: f.language,
+                key,
+                top,
+                imports: f.imports,
+                calls: f.calls,
+                nodes,
+            });
+        }
+        for (ix, n) in u.nodes.iter().enumerate() {
+            let ix = ix as Ix;
+            u.by_qname.entry(n.qname.clone()).or_default().push(ix);
+            if let Some(p) = &n.parent_name {
+                if n.parent.is_none() {
+                    u.by_parent_name.entry(p.clone()).or_default().push(ix);
+                }
+            }
+            if n.kind.is_callable() {
+                let fam = family(u.files[n.file as usize].lang);
+                u.by_name
+                    .entry((fam, n.name.clone()))
+                    .or_default()
+                    .push(ix);
+            }
+            // Rust inline modules and TS namespaces are modules too.
+            if n.kind == SymbolKind::Module {
+                u.modules.entry(n.qname.to_string()).or_default();
+            }
+        }
+        u.resolve_inherits(pending_inherits);
+        u
+    }
+
+    fn resolve_inherits(&mut self, facts: Vec<(Ix, InheritIn)>) {
+        let id_to_ix: HashMap<i64, Ix> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id, i as Ix))
+            .collect();
+        let mut out = Vec::new();
+        for (fix, h) in facts {
+            let child = match h.src_id.and_then(|id| id_to_ix.get(&id).copied()) {
+                Some(c) => Some(c),
+                None => match self.resolve_path(fix, None, &lang::clean_type(&h.child)) {
+                    Some((Ent::Node(c), _)) => Some(c),
+                    _ => None,
+                },
+            };
+            let base = match self.resolve_path(fix, None, &lang::clean_type(&h.base)) {
+                Some((Ent::Node(b), _)) => Some(b),
+                _ => None,
+            };
+            let (Some(child), Some(base)) = (child, base) else {
+                continue;
+            };
+            if child == base {
+                continue;
+            }
+            let kind = match h.relation {
+                Relation::Extends | Relation::Embeds => LinkKind::Inherits,
+                Relation::Implements => LinkKind::Implements,
+            };
+            out.push((fix, child, base, kind, h.line));
+        }
+        for &(_, child, base, kind, _) in &out {
+            match kind {
+                LinkKind::Implements => self.implements.entry(child).or_default().push(base),
+                _ => self.bases.entry(child).or_default().push(base),
+            }
+            self.subs.entry(base).or_default().push(child);
+        }
+        self.inherit_links = out;
+    }
+
+    fn lang(&self, f: Ix) -> Language {
+        self.files[f as usize].lang
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Lookups
+
+    /// Direct members of a type or module node named `name` (no bases).
+    fn own_members(&self, n: Ix, name: &str, out: &mut Vec<Ix>) {
+        for &c in &self.children[n as usize] {
+            if &*self.nodes[c as usize].name == name {
+                out.push(c);
+            }
+        }
+        if let Some(v) = self.by_parent_name.get(&self.nodes[n as usize].qname) {
+            for &c in v {
+                if &*self.nodes[c as usize].name == name && !out.contains(&c) {
+                    out.push(c);
+                }
+            }
+        }
+    }
+
+    /// Members named `name` of a type, looked up through its bases in MRO-like order
+    /// (depth first, left to right); the first type that has it wins. Traits a type
+    /// implements are searched last (Rust default methods).
+    fn type_members(&self, n: Ix, name: &str) -> Vec<Ix> {
+        let mut seen = HashSet::new();
+        let mut stack = vec![n];
+        let mut order = Vec::new();
+        while let Some(t) = stack.pop() {
+            if !seen.insert(t) || order.len() > 64 {
+                continue;
+            }
+            order.push(t);
+            if let Some(bs) = self.bases.get(&t) {
+                for &b in bs.iter().rev() {
+                    stack.push(b);
+                }
+            }
+        }
+        for &t in &order {
+            let mut out = Vec::new();
+            self.own_members(t, name, &mut out);
+            if !out.is_empty() {
+                return out;
+            }
+        }
+        for &t in &order {
+            if let Some(ifaces) = self.implements.get(&t) {
+                for &i in ifaces {
+                    let mut out = Vec::new();
+                    self.own_members(i, name, &mut out);
+                    if !out.is_empty() {
+                        return out;
+                    }
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// What `name` means as a member of `ent`.
+    fn member(&self, ent: &Ent, name: &str, depth: u32) -> Option<(Ent, bool)> {
+        if depth > 8 {
+            return None;
+        }
+        match ent {
+            Ent::Node(n) => {
+                let node = &self.nodes[*n as usize];
+                let found = if node.kind == SymbolKind::Module {
+                    let mut out = Vec::new();
+                    self.own_members(*n, name, &mut out);
+                    out
+                } else {
+                    self.type_members(*n, name)
+                };
+                found.first().map(|&c| (Ent::Node(c), false))
+            }
+            Ent::Module(key) => self.module_member(key, name, depth),
+            Ent::Ext(s) => {
+                let sep = match s.contains("::") {
+                    true => "::",
+                    false => ".",
+                };
+                Some((Ent::Ext(format!("{s}{sep}{name}")), false))
+            }
+        }
+    }
+
+    /// A module's member: a symbol defined in it, a name it imports (re-exports), or a
+    /// submodule. The flag says whether an import was followed.
+    fn module_member(&self, key: &str, name: &str, depth: u32) -> Option<(Ent, bool)> {
+        let files = self.modules.get(key)?;
+        for &f in files {
+            if let Some(v) = self.files[f as usize].top.get(name) {
+                return Some((Ent::Node(v[0]), false));
+            }
+        }
+        // Inline modules / namespaces: members by parent name.
+        if let Some(v) = self.by_parent_name.get(key) {
+            if let Some(&c) = v.iter().find(|&&c| &*self.nodes[c as usize].name == name) {
+                return Some((Ent::Node(c), false));
+            }
+        }
+        if let Some(qs) = self.by_qname.get(key) {
+            for &q in qs {
+                let mut out = Vec::new();
+                self.own_members(q, name, &mut out);
+                if let Some(&c) = out.first() {
+                    return Some((Ent::Node(c), false));
+                }
+            }
+        }
+        for &f in files {
+            if let Some((e, _)) = self.import_binding(f, name, depth + 1) {
+                return Some((e, true));
+            }
+        }
+        let lang = self.lang(*files.first()?);
+        let sub = lang::submodule_key(lang, key, name);
+        if self.modules.contains_key(&sub) {
+            return Some((Ent::Module(sub), false));
+        }
+        None
+    }
+
+    /// What `name` is bound to by the imports of file `f`.
+    fn import_binding(&self, f: Ix, name: &str, depth: u32) -> Option<(Ent, bool)> {
+        if depth > 8 {
+            return None;
+        }
+        let file = &self.files[f as usize];
+        let mut star = Vec::new();
+        for imp in &file.imports {
+            match lang::binds(file.lang, imp, name) {
+                lang::Binding::None => {}
+                lang::Binding::Module(m) => {
+                    return Some((self.module_ent(f, &m), true));
+                }
+                lang::Binding::Member(m, member) => {
+                    let module = self.module_ent(f, &m);
+                    if let Ent::Module(key) = &module {
+                        if key == &file.key {
+                            // `export default x` names a local symbol.
+                            if let Some(v) = file.top.get(member.as_str()) {
+                                return Some((Ent::Node(v[0]), false));
+                            }
+                            continue;
+                        }
+                    }
+                    return match self.member(&module, &member, depth + 1) {
+                        Some((e, _)) => Some((e, true)),
+                        None => match module {
+                            Ent::Module(k) => Some((Ent::Ext(format!("{k}.{member}")), true)),
+                            other => Some((other, true)),
+                        },
+                    };
+                }
+                lang::Binding::Star(m) => star.push(m),
+            }
+        }
+        for m in star {
+            let module = self.module_ent(f, &m);
+            if matches!(module, Ent::Module(_)) {
+                if let Some((e, _)) = self.member(&module, name, depth + 1) {
+                    return Some((e, true));
+                }
+            }
+        }
+        None
+    }
+
+    /// The module an import names, seen from file `f`.
+    fn module_ent(&self, f: Ix, spec: &str) -> Ent {
+        let file = &self.files[f as usize];
+        for key in lang::module_candidates(file.lang, &file.key, &file.path, spec) {
+            if self.modules.contains_key(&key) {
+                return Ent::Module(key);
+            }
+            if file.lang == Language::Python {
+                if let Some(v) = self.module_suffix.get(&key) {
+                    if v.len() == 1 {
+                        return Ent::Module(v[0].clone());
+                    }
+                }
+            }
+        }
+        Ent::Ext(lang::external_name(file.lang, spec))
+    }
+
+    /// What a bare `name` means at a point in file `f` inside `caller`.
+    fn scope_lookup(&self, f: Ix, caller: Option<Ix>, name: &str) -> Option<(Ent, bool)> {
+        let lang = self.lang(f);
+        // Nested definitions in the enclosing functions (and Rust inline modules).
+        let mut cur = caller;
+        while let Some(c) = cur {
+            let node = &self.nodes[c as usize];
+            if node.kind.is_callable() || node.kind == SymbolKind::Module {
+                let mut out = Vec::new();
+                self.own_members(c, name, &mut out);
+                if let Some(&n) = out.first() {
+                    return Some((Ent::Node(n), false));
+                }
+            }
+            cur = node.parent;
+        }
+        let file = &self.files[f as usize];
+        if let Some(v) = file.top.get(name) {
+            return Some((Ent::Node(v[0]), false));
+        }
+        // The rest of the module: other files of a Go package, Rust module siblings.
+        if matches!(lang, Language::Go | Language::Rust) {
+            if let Some((e, via)) = self.module_member_local(&file.key, name) {
+                return Some((e, via));
+            }
+        }
+        if let Some(b) = self.import_binding(f, name, 0) {
+            return Some(b);
+        }
+        if lang == Language::Rust {
+            // A child module, or a crate-level name in 2015-style paths.
+            let sub = lang::submodule_key(lang, &file.key, name);
+            if self.modules.contains_key(&sub) {
+                return Some((Ent::Module(sub), false));
+            }
+            let krate = file.key.split("::").next().unwrap_or("");
+            if lang::normalize_crate(name) == lang::normalize_crate(krate) {
+                return Some((Ent::Module(krate.to_string()), false));
+            }
+        }
+        None
+    }
+
+    /// Members of a module defined in its files (not through imports).
+    fn module_member_local(&self, key: &str, name: &str) -> Option<(Ent, bool)> {
+        for &f in self.modules.get(key)? {
+            if let Some(v) = self.files[f as usize].top.get(name) {
+                return Some((Ent::Node(v[0]), false));
+            }
+        }
+        None
+    }
+
+    /// Resolve a path as written (`a.b.c`, `a::b::c`) from a point in file `f`.
+    fn resolve_path(&self, f: Ix, caller: Option<Ix>, path: &str) -> Option<(Ent, bool)> {
+        let lang = self.lang(f);
+        let parts = lang::split_path(lang, path)?;
+        let (first, rest) = parts.split_first()?;
+        let mut via = false;
+        let mut ent = match lang::path_root(lang, &self.files[f as usize].key, first) {
+            Some(key) => Ent::Module(key),
+            None => {
+                if let Some(t) = self.self_type(f, caller, first) {
+                    Ent::Node(t)
+                } else if let Some(t) = self.param_type(f, caller, first) {
+                    via |= t.1;
+                    t.0
+                } else {
+                    let (e, v) = self.scope_lookup(f, caller, first)?;
+                    via |= v;
+                    e
+                }
+            }
+        };
+        for p in rest {
+            let (e, v) = self.member(&ent, p, 0)?;
+            via |= v;
+            ent = e;
+        }
+        Some((ent, via))
+    }
+
+    /// The type `self`, `this`, `cls`, `Self` or a Go receiver name stands for.
+    fn self_type(&self, f: Ix, caller: Option<Ix>, word: &str) -> Option<Ix> {
+        let lang = self.lang(f);
+        let c = caller?;
+        let node = &self.nodes[c as usize];
+        if !lang::is_self(lang, word, node.params.first().map(|p| p.name.as_str()), &node.signature) {
+            return None;
+        }
+        self.enclosing_type(c)
+    }
+
+    /// The type a method belongs to.
+    fn enclosing_type(&self, c: Ix) -> Option<Ix> {
+        let node = &self.nodes[c as usize];
+        if let Some(p) = node.parent {
+            let pn = &self.nodes[p as usize];
+            if pn.kind.is_type_like() || pn.kind == SymbolKind::Type {
+                return Some(p);
+            }
+            // A function nested in a method: `self` is the method's.
+            if pn.kind.is_callable() {
+                return self.enclosing_type(p);
+            }
+        }
+        let pname = node.parent_name.as_deref()?;
+        self.by_qname
+            .get(pname)?
+            .iter()
+            .copied()
+            .find(|&t| self.nodes[t as usize].kind != SymbolKind::Module)
+    }
+
+    /// The declared type of a parameter named `word` of `caller`.
+    fn param_type(&self, f: Ix, caller: Option<Ix>, word: &str) -> Option<(Ent, bool)> {
+        let c = caller?;
+        let ty = self.nodes[c as usize]
+            .params
+            .iter()
+            .find(|p| p.name.trim_start_matches(['*', '&']) == word)?
+            .ty
+            .as_deref()?;
+        let ty = lang::clean_type(ty);
+        if ty.is_empty() {
+            return None;
+        }
+        let parent = self.nodes[c as usize].parent;
+        match self.resolve_path(f, parent.filter(|&p| self.nodes[p as usize].kind.is_callable()), &ty) {
+            Some((Ent::Node(t), via)) if self.nodes[t as usize].kind.is_type_like()
+                || self.nodes[t as usize].kind == SymbolKind::Type =>
+            {
+                Some((Ent::Node(t), via))
+            }
+            _ => None,
+        }
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Calls
+
+    fn resolve_call(&self, f: Ix, caller: Option<Ix>, callee: &str, out: &mut Vec<(Dst, Confidence)>) {
+        let lang = self.lang(f);
+        let callee = lang::clean_callee(lang, callee);
+        if let Some(m) = callee.strip_suffix('!') {
+            // Rust macros: macro_rules! is not indexed yet.
+            let conf = if lang::is_builtin(lang, &callee) {
+                Confidence::Import
+            } else {
+                Confidence::Unresolved
+            };
+            out.push((Dst::External(format!("{m}!")), conf));
+            return;
+        }
+        let (recv, name) = split_callee(&callee);
+        if name.is_empty() {
+            return;
+        }
+        match recv {
+            None => self.call_bare(f, caller, name, out),
+            Some(r) => self.call_member(f, caller, r, name, out),
+        }
+    }
+
+    fn call_bare(&self, f: Ix, caller: Option<Ix>, name: &str, out: &mut Vec<(Dst, Confidence)>) {
+        let lang = self.lang(f);
+        match self.scope_lookup(f, caller, name) {
+            Some((Ent::Node(n), via)) => self.push_callable(n, conf(via), out),
+            Some((Ent::Ext(s), _)) => out.push((Dst::External(s), Confidence::Import)),
+            Some((Ent::Module(_), _)) => {}
+            None => {
+                if lang::is_builtin(lang, name) {
+                    out.push((Dst::External(name.to_string()), Confidence::Import));
+                } else {
+                    self.name_only(f, None, name, out);
+                }
+            }
+        }
+    }
+
+    /// An edge to a resolved symbol: a class called is its constructor.
+    fn push_callable(&self, n: Ix, c: Confidence, out: &mut Vec<(Dst, Confidence)>) {
+        let node = &self.nodes[n as usize];
+        if node.kind == SymbolKind::Class {
+            let lang = self.lang(node.file);
+            if let Some(ctor) = lang::constructor_name(lang) {
+                if let Some(&m) = self.type_members(n, ctor).first() {
+                    out.push((Dst::Node(self.nodes[m as usize].id), c));
+                    return;
+                }
+            }
+        }
+        out.push((Dst::Node(node.id), c));
+    }
+
+    fn call_member(&self, f: Ix, caller: Option<Ix>, recv: &str, name: &str, out: &mut Vec<(Dst, Confidence)>) {
+        let lang = self.lang(f);
+        // super().m() / super.m()
+        if lang::is_super(lang, recv) {
+            if let Some(t) = caller.and_then(|c| self.enclosing_type(c)) {
+                for &b in self.bases.get(&t).map(Vec::as_slice).unwrap_or(&[]) {
+                    if let Some(&m) = self.type_members(b, name).first() {
+                        out.push((Dst::Node(self.nodes[m as usize].id), Confidence::Exact));
+                        return;
+                    }
+                }
+            }
+            out.push((Dst::External(format!("super.{name}")), Confidence::Unresolved));
+            return;
+        }
+        let target = self.resolve_path(f, caller, recv);
+        match target {
+            Some((Ent::Node(t), via)) => {
+                let tn = &self.nodes[t as usize];
+                let is_self = self.self_type(f, caller, recv).is_some();
+                let found = match tn.kind {
+                    SymbolKind::Module => {
+                        let mut v = Vec::new();
+                        self.own_members(t, name, &mut v);
+                        v
+                    }
+                    k if k.is_type_like() || k == SymbolKind::Type => self.type_members(t, name),
+                    // A call on a function's result or a constant: type unknown.
+                    _ => {
+                        self.name_only(f, Some(recv), name, out);
+                        return;
+                    }
+                };
+                if found.is_empty() {
+                    // Defined only in subclasses (template methods), or a field: overrides.
+                    if !self.overrides(t, name, out) {
+                        self.name_only(f, Some(recv), name, out);
+                    }
+                    return;
+                }
+                let c = if is_self { Confidence::Exact } else { conf(via) };
+                for &m in &found {
+                    let mk = self.nodes[m as usize].kind;
+                    if mk == SymbolKind::Class {
+                        self.push_callable(m, c, out);
+                    } else {
+                        out.push((Dst::Node(self.nodes[m as usize].id), c));
+                    }
+                    // Through an interface or trait: every implementation too.
+                    let owner = self.owner_of(m);
+                    if let Some(o) = owner {
+                        let ok = self.nodes[o as usize].kind;
+                        if matches!(ok, SymbolKind::Interface | SymbolKind::Trait) {
+                            for imp in self.implementations(o, name) {
+                                out.push((Dst::Node(self.nodes[imp as usize].id), Confidence::Dynamic));
+                            }
+                        }
+                    }
+                }
+            }
+            Some((Ent::Module(key), via)) => match self.module_member(&key, name, 0) {
+                Some((Ent::Node(n), v2)) => self.push_callable(n, conf(via || v2), out),
+                Some((Ent::Ext(s), _)) => out.push((Dst::External(s), Confidence::Import)),
+                _ => out.push((
+                    Dst::External(format!("{key}{}{name}", lang::sep(lang))),
+                    Confidence::Unresolved,
+                )),
+            },
+            Some((Ent::Ext(s), _)) => {
+                out.push((Dst::External(format!("{s}{}{name}", lang::sep_ext(lang, &s))), Confidence::Import))
+            }
+            None => self.name_only(f, Some(recv), name, out),
+        }
+    }
+
+    /// The type or trait a method is declared in.
+    fn owner_of(&self, m: Ix) -> Option<Ix> {
+        self.enclosing_type(m)
+    }
+
+    /// Methods named `name` of every type that implements interface/trait `iface`.
+    fn implementations(&self, iface: Ix, name: &str) -> Vec<Ix> {
+        let mut types: Vec<Ix> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut stack = vec![iface];
+        while let Some(t) = stack.pop() {
+            for &s in self.subs.get(&t).map(Vec::as_slice).unwrap_or(&[]) {
+                if seen.insert(s) {
+                    types.push(s);
+                    stack.push(s);
+                }
+            }
+        }
+        if self.lang(self.nodes[iface as usize].file) == Language::Go {
+            for t in self.go_implementers(iface) {
+                if seen.insert(t) {
+                    types.push(t);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for t in types {
+            let mut v = Vec::new();
+            self.own_members(t, name, &mut v);
+            out.extend(v);
+        }
+        out
+    }
+
+    /// Go: the named types whose method set covers the interface's methods.
+    fn go_implementers(&self, iface: Ix) -> Vec<Ix> {
+        if let Some(v) = self.go_impls.read().expect("no panics hold it").get(&iface) {
+            return v.clone();
+        }
+        let mut methods: Vec<&str> = Vec::new();
+        self.method_names(iface, &mut methods, 0);
+        let mut out = Vec::new();
+        if !methods.is_empty() {
+            // Candidates: types with a method named like the interface's first method.
+            let fam = family(Language::Go);
+            if let Some(cands) = self.by_name.get(&(fam, methods[0].into())) {
+                for &m in cands {
+                    let Some(t) = self.enclosing_type(m) else { continue };
+                    if self.nodes[t as usize].kind == SymbolKind::Interface || out.contains(&t) {
+                        continue;
+                    }
+                    let mut have = Vec::new();
+                    self.method_names(t, &mut have, 0);
+                    if methods.iter().all(|x| have.contains(x)) {
+                        out.push(t);
+                    }
+                }
+            }
+        }
+        self.go_impls.write().expect("no panics hold it").insert(iface, out.clone());
+        out
+    }
+
+    /// Names of a type's methods, with those promoted from embedded types.
+    fn method_names<'s>(&'s self, t: Ix, out: &mut Vec<&'s str>, depth: u32) {
+        if depth > 8 {
+            return;
+        }
+        for &c in &self.children[t as usize] {
+            out.push(&self.nodes[c as usize].name);
+        }
+        if let Some(v) = self.by_parent_name.get(&self.nodes[t as usize].qname) {
+            for &c in v {
+                out.push(&self.nodes[c as usize].name);
+            }
+        }
+        if let Some(bs) = self.bases.get(&t) {
+            for &b in bs {
+                self.method_names(b, out, depth + 1);
+            }
+        }
+    }
+
+    /// Overrides of `name` in the subclasses of `t`; true if any.
+    fn overrides(&self, t: Ix, name: &str, out: &mut Vec<(Dst, Confidence)>) -> bool {
+        let imps = self.implementations(t, name);
+        for &m in &imps {
+            out.push((Dst::Node(self.nodes[m as usize].id), Confidence::Dynamic));
+        }
+        !imps.is_empty()
+    }
+
+    /// The last resort: symbols of the same language named `name`.
+    fn name_only(&self, f: Ix, recv: Option<&str>, name: &str, out: &mut Vec<(Dst, Confidence)>) {
+        let lang = self.lang(f);
+        let fam = family(lang);
+        let cands: Vec<Ix> = self
+            .by_name
+            .get(&(fam, name.into()))
+            .map(|v| {
+                v.iter()
+                    .copied()
+                    .filter(|&c| {
+                        let k = self.nodes[c as usize].kind;
+                        // A method call can only reach methods; a bare call, functions.
+                        match recv {
+                            Some(_) => k == SymbolKind::Method,
+                            None => k == SymbolKind::Function,
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let written = match recv {
+            Some(r) => format!("{r}{}{name}", lang::sep(lang)),
+            None => name.to_string(),
+        };
+        if cands.is_empty() || cands.len() > NAME_ONLY_MAX {
+            out.push((Dst::External(written), Confidence::Unresolved));
+            return;
+        }
+        // All candidates implement one trait/interface method: dynamic dispatch.
+        for c in cands {
+            out.push((Dst::Node(self.nodes[c as usize].id), Confidence::Name));
+        }
+    }
+
+    /// Resolve everything: every call site of every file, and inheritance.
+    pub fn resolve_all(&self) -> Resolved {
+        use rayon::prelude::*;
+        let mut per_file: Vec<(i64, Vec<Link>)> = (0..self.files.len() as Ix)
+            .into_par_iter()
+            .map(|f| {
+                let file = &self.files[f as usize];
+                let mut links = Vec::with_capacity(file.calls.len());
+                let mut buf = Vec::new();
+                let mut memo: HashMap<(Option<Ix>, &str), Vec<(Dst, Confidence)>> = HashMap::new();
+                for c in &file.calls {
+                    let caller = c.symbol.and_then(|i| file.nodes.get(i).copied());
+                    let src = caller.map(|c| self.nodes[c as usize].id);
+                    let key = (caller, c.callee.as_str());
+                    let res = match memo.get(&key) {
+                        Some(r) => r,
+                        None => {
+                            buf.clear();
+                            self.resolve_call(f, caller, &c.callee, &mut buf);
+                            dedupe(&mut buf);
+                            memo.entry(key).or_insert_with(|| buf.clone())
+                        }
+                    };
+                    for (dst, confidence) in res {
+                        links.push(Link {
+                            src,
+                            dst: dst.clone(),
+                            kind: LinkKind::Calls,
+                            confidence: *confidence,
+                            line: c.line,
+                        });
+                    }
+                }
+                (file.id, links)
+            })
+            .collect();
+        let index: HashMap<i64, usize> = per_file
+            .iter()
+            .enumerate()
+            .map(|(i, (id, _))| (*id, i))
+            .collect();
+        for &(fix, child, base, kind, line) in &self.inherit_links {
+            let fid = self.files[fix as usize].id;
+            if let Some(&i) = index.get(&fid) {
+                per_file[i].1.push(Link {
+                    src: Some(self.nodes[child as usize].id),
+                    dst: Dst::Node(self.nodes[base as usize].id),
+                    kind,
+                    confidence: Confidence::Exact,
+                    line,
+                });
+            }
+        }
+        Resolved { links: per_file }
+    }
+}
+
+fn conf(via_import: bool) -> Confidence {
+    if via_import {
+        Confidence::Import
+    } else {
+        Confidence::Exact
+    }
+}
+
+fn dedupe(v: &mut Vec<(Dst, Confidence)>) {
+    let mut seen = HashSet::new();
+    v.retain(|(d, _)| seen.insert(d.clone()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confidence_round_trips_and_orders() {
+        for c in Confidence::ALL {
+            assert_eq!(Confidence::parse(c.as_str()), Some(c));
+            assert_eq!(Confidence::from_u8(c as u8), Some(c));
+        }
+        assert!(Confidence::Exact > Confidence::Import);
+        assert!(Confidence::Dynamic > Confidence::Name);
+        assert!(Confidence::Name > Confidence::Unresolved);
+    }
+}
