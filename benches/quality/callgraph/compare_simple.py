@@ -7,7 +7,8 @@ leindex node of a callable or type kind (see --kinds) whose [line, end_line] con
 it; a null caller_line, or a line no such node contains, maps to the file itself
 (module level). A TypeScript constructor node (name `constructor`) is replaced by its
 class on both sides, so `new Foo()` resolved to the class or to its constructor is the
-same answer.
+same answer. Nodes of one file with the same qualified name (TypeScript overload
+signatures and their implementation, Rust cfg variants) count as one node.
 
   recall    = reference (caller, callee) pairs that leindex also has (any confidence)
               / reference pairs
@@ -17,8 +18,11 @@ Both are reported overall and per leindex confidence (a recall hit counts for th
 confidence of the edges that produce the pair).
 
 False negatives are classified by what leindex has at the call site (same file and
-call line): no_call (no call edge there at all, e.g. inside a Rust macro's arguments),
-unresolved (only dst=null edges), wrong_target (resolved, to another node),
+call line; among them those whose target's last identifier is the callee name):
+in_macro_args (a Rust call inside a macro's token tree that leindex does not have),
+no_call (no call edge on that line at all),
+name_mismatch (calls on that line, none of that name), unresolved (only dst=null
+edges), wrong_target (resolved, to other nodes only),
 caller_mismatch (the pair exists for another caller) and callee_not_node (the
 reference callee maps to no leindex node). False positives: other_target (the
 reference resolves a call of the same name on that line elsewhere) or no_such_call
@@ -74,6 +78,17 @@ class Nodes:
         for lst in self.by_file.values():
             lst.sort(key=lambda n: (n["line"], -(n.get("end_line") or n["line"])))
         self.canon_cache = {}
+        # Overloads: nodes of one file with the same qualified name (TypeScript overload
+        # signatures + implementation, Rust cfg variants) count as one, the widest span.
+        groups = collections.defaultdict(list)
+        for n in graph["nodes"]:
+            if n.get("kind") in kinds and n.get("file"):
+                groups[(n["file"], n.get("qualified_name"))].append(n)
+        self.group_rep = {}
+        for lst in groups.values():
+            rep = max(lst, key=lambda n: ((n.get("end_line") or n["line"]) - n["line"], n["line"]))
+            for n in lst:
+                self.group_rep[n["id"]] = rep
 
     def innermost(self, file, line):
         best = None
@@ -93,7 +108,8 @@ class Nodes:
         nid = node["id"]
         if nid in self.canon_cache:
             return self.canon_cache[nid]
-        out = nid
+        node = self.group_rep.get(nid, node)
+        out = node["id"]
         if node.get("name") == "constructor":
             best = None
             for n in self.by_file.get(node["file"], ()):
@@ -123,6 +139,8 @@ def main():
     ap.add_argument("--kinds", default=DEFAULT_KINDS)
     ap.add_argument("--exclude-kind", action="append", default=[],
                     help="drop reference records with this `kind` field (e.g. macro)")
+    ap.add_argument("--exclude-callee-kind", action="append", default=[],
+                    help="drop reference records with this `callee_kind` (e.g. PropertySignature)")
     ap.add_argument("--examples", type=int, default=3)
     ap.add_argument("--misses", help="write every FN/FP record here (JSON lines)")
     ap.add_argument("--json", action="store_true")
@@ -167,7 +185,7 @@ def main():
         for line in f:
             if line.strip():
                 r = json.loads(line)
-                if r.get("kind") in a.exclude_kind:
+                if r.get("kind") in a.exclude_kind or r.get("callee_kind") in a.exclude_callee_kind:
                     continue
                 refs.append(r)
     ref_pairs = {}
@@ -189,16 +207,24 @@ def main():
             found[conf] += 1
             continue
         site = li_sites.get((r["caller_file"], r["call_line"]), [])
+        # the leindex edges of this call: same line, same callee name (any for `new`)
+        named = [x for x in site if r.get("kind") in ("new", "super", "ctor")
+                 or last_ident(x[3]) == r.get("callee_name")]
         if dk is None:
             cat = "callee_not_node"
+        elif r.get("in_macro") and not named:
+            cat = "in_macro_args"
         elif not site:
             cat = "no_call"
-        elif any(d == dk for _c, d, _f, _t in site):
+        elif not named:
+            cat = "name_mismatch"
+        elif any(d == dk for _c, d, _f, _t in named):
             cat = "caller_mismatch"
-        elif all(d is None for _c, d, _f, _t in site):
+        elif all(d is None for _c, d, _f, _t in named):
             cat = "unresolved"
         else:
             cat = "wrong_target"
+        site = named or site
         fn.append((cat, r, site))
     n_ref = len(ref_pairs)
 
@@ -229,6 +255,7 @@ def main():
         "leindex_nodes": len(graph["nodes"]), "leindex_call_edges": len(li_edges),
         "leindex_resolved_call_edges": sum(1 for x in li_edges if x[2] is not None),
         "recall": round(sum(found.values()) / n_ref, 4) if n_ref else None,
+        "recall_callee_is_node": round(sum(found.values()) / max(1, sum(1 for k in ref_pairs if k[1] is not None)), 4),
         "recall_by_confidence": {c: round(found[c] / n_ref, 4) for c in CONF_ORDER if found[c]},
         "precision": round(sum(prec_ok.values()) / sum(prec.values()), 4) if prec else None,
         "precision_pairs_judged": sum(prec.values()),

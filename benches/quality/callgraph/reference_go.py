@@ -23,7 +23,9 @@ Output: JSON lines, one per (call site, callee)::
 Paths are relative to the module root. ``-algo=static`` gives static calls only (functions
 and concrete methods); ``-algo=cha`` adds every method that could satisfy an interface call
 (class-hierarchy analysis), tagged "dynamic". Callees without a source position (synthetic
-wrappers, package initializers) are dropped.
+wrappers, package initializers) and func literals / bound-method closures (names with "$")
+are dropped: only declared functions and methods are callees. A func literal's own calls
+are kept, with the literal as caller (compare.py maps it to the enclosing declaration).
 
 Usage:
     reference_go.py [--root GOROOT/src] [--algo static|cha] [--out OUT.jsonl]
@@ -115,6 +117,8 @@ def run(root, pkgs, algo, files=None):
         tfile, tline = split_pos(callee_pos)
         if tfile is None:
             continue  # synthetic callee (wrapper, thunk, init): no declaration
+        if "$" in callee_name:
+            continue  # a func literal (F$1) or bound method value (T.M$bound): not a declaration
         trel = rel(tfile)
         rec = {
             "caller_file": crel, "caller_line": cline, "call_line": call_line,

@@ -5,7 +5,11 @@
 #   CORPORA  pinned corpora (default /tmp/corpora; built by /work/shared/bench/make-corpora.sh)
 #   LEINDEX_QUALITY_TOOLS  dir whose node_modules has typescript (default /tmp/leindex-quality-tools)
 # Needs: node + typescript; rust-analyzer and rust-src (rustup component add rust-analyzer rust-src).
-# Usage: bash run_refs_ts_rust.sh [ts|rust|all]
+#   LEINDEX  leindex binary for `compare` (default target/release/leindex of this checkout)
+# Usage: bash run_refs_ts_rust.sh [ts|rust|all|compare]
+#   compare: index a copy of each package with $LEINDEX, export `graph --json`, and score
+#   it with compare_simple.py against the references (writes $OUT/cmp-*.txt and
+#   $OUT/misses-*.jsonl).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 OUT="${OUT:-/tmp/leindex-callgraph-refs}"
@@ -35,5 +39,19 @@ if [ "$WHAT" = rust ] || [ "$WHAT" = all ]; then
   for c in "${RUST_CRATES[@]}"; do
     python3 "$HERE/reference_rust.py" --out "$OUT/rs-$c.jsonl" "$CORPORA/large/rust/$c"
   done
+fi
+if [ "$WHAT" = compare ]; then
+  LEINDEX="${LEINDEX:-$HERE/../../../target/release/leindex}"
+  for p in "${TS_PACKAGES[@]}"; do
+    echo "== typescript $p"
+    python3 "$HERE/compare_simple.py" --reference "$OUT/ts-$p.jsonl" --leindex "$LEINDEX" \
+      --root "$CORPORA/large/typescript/$p" --examples 5 --misses "$OUT/misses-ts-$p.jsonl" | tee "$OUT/cmp-ts-$p.txt"
+  done
+  for c in "${RUST_CRATES[@]}"; do
+    echo "== rust $c"
+    python3 "$HERE/compare_simple.py" --reference "$OUT/rs-$c.jsonl" --leindex "$LEINDEX" \
+      --root "$CORPORA/large/rust/$c" --examples 5 --misses "$OUT/misses-rs-$c.jsonl" | tee "$OUT/cmp-rs-$c.txt"
+  done
+  exit 0
 fi
 wc -l "$OUT"/*.jsonl

@@ -283,9 +283,10 @@ pub fn split_path(lang: Language, path: &str) -> Option<Vec<String>> {
 }
 
 /// Is `word` the receiver of the enclosing method?
-pub fn is_self(lang: Language, word: &str, first_param: Option<&str>, signature: &str) -> bool {
+pub fn is_self(lang: Language, word: &str, signature: &str) -> bool {
     match lang {
-        Language::Python => first_param == Some(word) && matches!(word, "self" | "cls"),
+        // By convention (parameter lists leave `self`/`cls` out).
+        Language::Python => matches!(word, "self" | "cls"),
         Language::TypeScript | Language::Tsx | Language::JavaScript => word == "this",
         Language::Rust => matches!(word, "self" | "Self"),
         Language::Go => go_receiver_name(signature) == Some(word),
@@ -466,6 +467,8 @@ const GO_BUILTINS: &[&str] = &[
 ];
 
 const RUST_PRELUDE: &[&str] = &[
+    "std", "core", "alloc", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32",
+    "i64", "i128", "isize", "f32", "f64", "bool", "char", "str", "Rc", "Arc", "Cow",
     "Some", "None", "Ok", "Err", "drop", "Box", "Vec", "String", "Option", "Result",
     "Default", "Clone", "ToString", "Into", "From", "Iterator", "println!", "print!",
     "eprintln!", "eprint!", "format!", "vec!", "panic!", "assert!", "assert_eq!",

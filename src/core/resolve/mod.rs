@@ -166,7 +166,6 @@ struct Node {
     qname: Box<str>,
     parent_name: Option<Box<str>>,
     signature: Box<str>,
-    receiver: Option<Box<str>>,
     params: Vec<Param>,
 }
 
@@ -212,6 +211,8 @@ pub struct Universe {
     bases: HashMap<Ix, Vec<Ix>>,
     /// Interfaces/traits a type implements (explicitly: TS `implements`, Rust `impl T for`).
     implements: HashMap<Ix, Vec<Ix>>,
+    /// Bases outside the repository, as written (`unittest.TestCase`), per node.
+    ext_bases: HashMap<Ix, Vec<String>>,
     /// Inverse of `bases` and `implements`.
     subs: HashMap<Ix, Vec<Ix>>,
     /// Inheritance facts per file after resolution: (file, src, dst, kind, line).
@@ -247,6 +248,7 @@ impl Universe {
             module_suffix: HashMap::new(),
             bases: HashMap::new(),
             implements: HashMap::new(),
+            ext_bases: HashMap::new(),
             subs: HashMap::new(),
             inherit_links: Vec::new(),
             go_impls: Default::default(),
@@ -274,7 +276,6 @@ impl Universe {
                     qname: n.qualified_name.into(),
                     parent_name: n.parent_name.map(Into::into),
                     signature: n.signature.into(),
-                    receiver: n.receiver.map(Into::into),
                     params: n.parameters,
                 });
                 u.children.push(Vec::new());
@@ -349,6 +350,12 @@ impl Universe {
             };
             let base = match self.resolve_path(fix, None, &lang::clean_type(&h.base)) {
                 Some((Ent::Node(b), _)) => Some(b),
+                Some((Ent::Ext(name), _)) => {
+                    if let Some(c) = child {
+                        self.ext_bases.entry(c).or_default().push(name);
+                    }
+                    None
+                }
                 _ => None,
             };
             let (Some(child), Some(base)) = (child, base) else {
@@ -651,7 +658,7 @@ impl Universe {
         let lang = self.lang(f);
         let c = caller?;
         let node = &self.nodes[c as usize];
-        if !lang::is_self(lang, word, node.params.first().map(|p| p.name.as_str()), &node.signature) {
+        if !lang::is_self(lang, word, &node.signature) {
             return None;
         }
         self.enclosing_type(c)
@@ -724,12 +731,22 @@ impl Universe {
         }
         match recv {
             None => self.call_bare(f, caller, name, out),
-            Some(r) => self.call_member(f, caller, r, name, out),
+            Some(r) => {
+                // Rust: `a.b()` calls a method on a value, `a::b()` a path.
+                let value = lang == Language::Rust
+                    && !callee[r.len()..].trim_start().starts_with("::");
+                self.call_member(f, caller, r, name, value, out)
+            }
         }
     }
 
     fn call_bare(&self, f: Ix, caller: Option<Ix>, name: &str, out: &mut Vec<(Dst, Confidence)>) {
         let lang = self.lang(f);
+        // `cls(...)` in a classmethod, `Self(...)` in Rust.
+        if let Some(t) = self.self_type(f, caller, name) {
+            self.push_callable(t, Confidence::Exact, out);
+            return;
+        }
         match self.scope_lookup(f, caller, name) {
             Some((Ent::Node(n), via)) => self.push_callable(n, conf(via), out),
             Some((Ent::Ext(s), _)) => out.push((Dst::External(s), Confidence::Import)),
@@ -759,8 +776,17 @@ impl Universe {
         out.push((Dst::Node(node.id), c));
     }
 
-    fn call_member(&self, f: Ix, caller: Option<Ix>, recv: &str, name: &str, out: &mut Vec<(Dst, Confidence)>) {
+    fn call_member(
+        &self,
+        f: Ix,
+        caller: Option<Ix>,
+        recv: &str,
+        name: &str,
+        value: bool,
+        out: &mut Vec<(Dst, Confidence)>,
+    ) {
         let lang = self.lang(f);
+        let written_sep = if value { "." } else { lang::sep(lang) };
         // super().m() / super.m()
         if lang::is_super(lang, recv) {
             if let Some(t) = caller.and_then(|c| self.enclosing_type(c)) {
@@ -774,7 +800,33 @@ impl Universe {
             out.push((Dst::External(format!("super.{name}")), Confidence::Unresolved));
             return;
         }
-        let target = self.resolve_path(f, caller, recv);
+        let target = if value {
+            let first = recv.split(['.', ':']).next().unwrap_or("");
+            if recv == first {
+                match self.self_type(f, caller, first) {
+                    Some(t) => Some((Ent::Node(t), false)),
+                    None => self.param_type(f, caller, first),
+                }
+            } else {
+                None
+            }
+        } else {
+            self.resolve_path(f, caller, recv)
+        };
+        if target.is_none() {
+            // A global of the language (`console.log`, `Math.max`, `u64::from`).
+            let first = recv
+                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                .next()
+                .unwrap_or("");
+            if !value && lang::is_builtin(lang, first) && self.scope_lookup(f, caller, first).is_none() {
+                out.push((
+                    Dst::External(format!("{recv}{written_sep}{name}")),
+                    Confidence::Import,
+                ));
+                return;
+            }
+        }
         match target {
             Some((Ent::Node(t), via)) => {
                 let tn = &self.nodes[t as usize];
@@ -788,15 +840,29 @@ impl Universe {
                     k if k.is_type_like() || k == SymbolKind::Type => self.type_members(t, name),
                     // A call on a function's result or a constant: type unknown.
                     _ => {
-                        self.name_only(f, Some(recv), name, out);
+                        self.name_only(f, Some((recv, written_sep)), name, out);
                         return;
                     }
                 };
                 if found.is_empty() {
-                    // Defined only in subclasses (template methods), or a field: overrides.
-                    if !self.overrides(t, name, out) {
-                        self.name_only(f, Some(recv), name, out);
+                    // Defined only in subclasses (template methods): the overrides.
+                    if self.overrides(t, name, out) {
+                        return;
                     }
+                    // Inherited from a base outside the repository.
+                    if let Some(b) = self.ext_bases.get(&t).and_then(|v| v.first()) {
+                        out.push((
+                            Dst::External(format!("{b}{}{name}", lang::sep_ext(lang, b))),
+                            Confidence::Import,
+                        ));
+                        return;
+                    }
+                    // A Rust enum variant: the enum.
+                    if tn.kind == SymbolKind::Enum && !value {
+                        out.push((Dst::Node(tn.id), conf(via)));
+                        return;
+                    }
+                    self.name_only(f, Some((recv, written_sep)), name, out);
                     return;
                 }
                 let c = if is_self { Confidence::Exact } else { conf(via) };
@@ -830,7 +896,7 @@ impl Universe {
             Some((Ent::Ext(s), _)) => {
                 out.push((Dst::External(format!("{s}{}{name}", lang::sep_ext(lang, &s))), Confidence::Import))
             }
-            None => self.name_only(f, Some(recv), name, out),
+            None => self.name_only(f, Some((recv, written_sep)), name, out),
         }
     }
 
@@ -927,7 +993,13 @@ impl Universe {
     }
 
     /// The last resort: symbols of the same language named `name`.
-    fn name_only(&self, f: Ix, recv: Option<&str>, name: &str, out: &mut Vec<(Dst, Confidence)>) {
+    fn name_only(
+        &self,
+        f: Ix,
+        recv: Option<(&str, &str)>,
+        name: &str,
+        out: &mut Vec<(Dst, Confidence)>,
+    ) {
         let lang = self.lang(f);
         let fam = family(lang);
         let cands: Vec<Ix> = self
@@ -948,14 +1020,30 @@ impl Universe {
             })
             .unwrap_or_default();
         let written = match recv {
-            Some(r) => format!("{r}{}{name}", lang::sep(lang)),
+            Some((r, sep)) => format!("{r}{sep}{name}"),
             None => name.to_string(),
         };
+        // All candidates are one interface/trait method and its implementations:
+        // dynamic dispatch, whatever their number.
+        let iface = cands.iter().copied().find(|&c| {
+            self.owner_of(c).is_some_and(|o| {
+                matches!(self.nodes[o as usize].kind, SymbolKind::Interface | SymbolKind::Trait)
+            })
+        });
+        if let Some(i) = iface {
+            let owner = self.owner_of(i).expect("found above");
+            let imps = self.implementations(owner, name);
+            if cands.iter().all(|c| *c == i || imps.contains(c)) {
+                for c in cands {
+                    out.push((Dst::Node(self.nodes[c as usize].id), Confidence::Dynamic));
+                }
+                return;
+            }
+        }
         if cands.is_empty() || cands.len() > NAME_ONLY_MAX {
             out.push((Dst::External(written), Confidence::Unresolved));
             return;
         }
-        // All candidates implement one trait/interface method: dynamic dispatch.
         for c in cands {
             out.push((Dst::Node(self.nodes[c as usize].id), Confidence::Name));
         }
