@@ -6,6 +6,7 @@ mod common;
 
 mod assets;
 mod bad_input;
+mod graph;
 mod incremental;
 mod index_go;
 mod index_mixed;

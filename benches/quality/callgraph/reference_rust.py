@@ -4,7 +4,7 @@
 Usage:
   python3 reference_rust.py [--out FILE] [--features F,..] [--no-default-features]
                             [--cargo-toml PATH] [--edition E] [--crate-name N]
-                            [--ctors] [--keep-workdir] CORPUS_DIR
+                            [--no-ctors] [--keep-workdir] CORPUS_DIR
 
 CORPUS_DIR is a crate source tree (src/lib.rs, optional tests/, benches/, examples/).
 The corpora under /tmp/corpora/*/rust/<crate>-<version>/ hold only .rs files, so the
@@ -26,11 +26,18 @@ How it works (no cargo, no build scripts, no proc-macro expansion):
     method name of a METHOD_CALL_EXPR, or the macro name of a MACRO_CALL. Inside a
     macro call's token tree (`assert_eq!(a.len(), 1)`), where there is no syntax tree,
     the token counts as a call when the text after it is `(`, `::<..>(` or `!`
-    (in_macro: true). With --ctors, tuple-struct constructors `Foo(..)` count too.
+    (in_macro: true). Tuple-struct and tuple-variant constructions `Foo(..)`,
+    `E::V(..)` count too (kind ctor; the callee is the struct or the variant name,
+    which the matching maps to the enum); --no-ctors leaves them out.
  4. caller = innermost FN node containing the call (closures are not callers; their
     calls belong to the enclosing fn); caller_line = line of its name; call_line =
     line where the call expression starts (the receiver for a method chain, as a
     tree-sitter call_expression starts); callee_line = line of the defining name.
+ 5. rust-analyzer's SCIP symbols are not unique for fn items nested in fn bodies (the
+    enclosing fn is not part of the symbol) nor for methods of several impls of one
+    generic trait for one type (`impl From<A> for E` and `impl From<B> for E` both
+    give `impl#[E]from()`): a nested fn is picked by the fn enclosing the call, else the
+    single definition not nested in a fn; a call whose symbol stays ambiguous is dropped (counted as "ambiguous" in the summary).
 
 Output: JSON lines {"caller_file","caller_line","call_line","token_line","callee_file",
 "callee_line","kind": "call"|"method"|"macro"|"ctor", "in_macro": bool, "callee_name"}; paths relative to
@@ -320,8 +327,9 @@ def main():
     ap.add_argument("--edition")
     ap.add_argument("--features", default="")
     ap.add_argument("--no-default-features", action="store_true")
-    ap.add_argument("--ctors", action="store_true",
-                    help="also emit tuple-struct constructor calls Foo(..) (kind ctor)")
+    ap.add_argument("--no-ctors", dest="ctors", action="store_false",
+                    help="leave out tuple-struct and tuple-variant constructions Foo(..), "
+                         "E::V(..) (kind ctor; emitted by default)")
     ap.add_argument("--rust-analyzer", default=os.environ.get("RUST_ANALYZER", "rust-analyzer"))
     ap.add_argument("--keep-workdir", action="store_true")
     a = ap.parse_args()
@@ -412,7 +420,25 @@ def main():
                     hi = mid - 1
             return lo + 1
 
-        # Definitions in the corpus: symbol -> (file, offset, kind)
+        variant_cache = {}
+
+        def tuple_variants(rel):
+            """Offsets of the names of the tuple variants (`A(T)`) of enums in a file."""
+            if rel not in variant_cache:
+                nodes = parse_tree(a.rust_analyzer, texts[rel].decode("utf-8", "replace"))
+                kids = {}
+                for i, n in enumerate(nodes):
+                    kids.setdefault(n[3], []).append(i)
+                out = set()
+                for i, n in enumerate(nodes):
+                    if n[0] == "VARIANT":
+                        ks = [nodes[k] for k in kids.get(i, [])]
+                        if any(k[0] == "TUPLE_FIELD_LIST" for k in ks):
+                            out.update(k[1] for k in ks if k[0] == "NAME")
+                variant_cache[rel] = out
+            return variant_cache[rel]
+
+        # Definitions in the corpus: symbol -> [(file, offset, kind)]
         defs = {}
         for rel, enc, occs in docs:
             if not rel or text_of(rel) is None:
@@ -422,8 +448,6 @@ def main():
                 if not roles & 1 or not sym:
                     continue
                 key = (rel, sym) if sym.startswith("local ") else sym
-                if key in defs:
-                    continue
                 off = to_offset(rel, rng[0], rng[1], enc)
                 before = t[max(0, off - 64):off].rstrip()
                 if re.search(rb"(?:^|\W)fn$", before):
@@ -432,12 +456,17 @@ def main():
                     kind = "macro"
                 elif re.search(rb"(?:^|\W)struct$", before):
                     kind = "struct"
+                elif not sym.startswith("local ") and sym.endswith("#") and \
+                        re.match(rb"[A-Za-z0-9_]+\s*\(", t[off:off + 200]) and \
+                        off in tuple_variants(rel):
+                    kind = "struct"  # tuple enum variant: constructed like a tuple struct
                 else:
                     continue
-                defs[key] = (rel, off, kind)
+                if (rel, off, kind) not in defs.setdefault(key, []):
+                    defs[key].append((rel, off, kind))
 
         edges, seen = [], set()
-        counts = {"candidates": 0, "calls": 0, "in_macro": 0, "not_call": 0}
+        counts = {"candidates": 0, "calls": 0, "in_macro": 0, "not_call": 0, "ambiguous": 0}
         for rel, enc, occs in docs:
             if not rel or text_of(rel) is None:
                 continue
@@ -446,17 +475,48 @@ def main():
             for rng, sym, roles in occs:
                 if roles & 1 or not sym:
                     continue
-                d = defs.get((rel, sym) if sym.startswith("local ") else sym)
-                if not d or (d[2] == "struct" and not a.ctors):
+                ds = defs.get((rel, sym) if sym.startswith("local ") else sym)
+                if not ds or (ds[0][2] == "struct" and not a.ctors):
                     continue
-                cands.append((to_offset(rel, rng[0], rng[1], enc), d))
+                cands.append((to_offset(rel, rng[0], rng[1], enc), ds))
             if not cands:
                 continue
             counts["candidates"] += len(cands)
             fns, calls, trees = analyse_tree(parse_tree(a.rust_analyzer, t.decode("utf-8", "replace")))
             # The parse tree counts bytes of the text as decoded/re-encoded; identical
             # for valid UTF-8 sources.
-            for off, (dfile, doff, dkind) in cands:
+
+            def enclosing_fn(o, exclude_name_at=None):
+                inner = [f for f in fns if f[0] <= o < f[1] and f[2] != exclude_name_at]
+                return max(inner, key=lambda f: f[0]) if inner else None
+
+            def pick(off, ds):
+                """One definition for a symbol rust-analyzer defines more than once.
+                Its SCIP symbols drop the enclosing fn of a nested `fn` item (every
+                `fn imp()` nested in a module's functions is `module/imp().`) and the
+                trait of an impl method (`impl#[Error]from()` for each From impl).
+                Nested fns: take the one whose enclosing fn encloses the call,
+                innermost. Otherwise ambiguous: dropped."""
+                if len(ds) == 1:
+                    return ds[0]
+                best, best_start, top = None, -1, []
+                for d in ds:
+                    f = enclosing_fn(d[1], exclude_name_at=d[1]) if d[0] == rel else None
+                    if f is None:
+                        top.append(d)  # not nested in a fn (a nested fn elsewhere is out of reach)
+                    elif f[0] <= off < f[1] and f[0] > best_start:
+                        best, best_start = d, f[0]
+                if best is None and len(top) == 1:
+                    best = top[0]
+                if best is None:
+                    counts["ambiguous"] += 1
+                return best
+
+            for off, ds in cands:
+                picked = pick(off, ds)
+                if picked is None:
+                    continue
+                dfile, doff, dkind = picked
                 hit = calls.get(off)
                 in_macro = False
                 if hit is None:
@@ -482,8 +542,7 @@ def main():
                     ckind = "ctor"
                 elif (dkind == "macro") != (ckind == "macro"):
                     continue
-                enclosing = [f for f in fns if f[0] <= off < f[1]]
-                caller = max(enclosing, key=lambda f: f[0]) if enclosing else None
+                caller = enclosing_fn(off)
                 rec = {
                     "caller_file": rel,
                     "caller_line": line_of(rel, caller[2]) if caller else None,

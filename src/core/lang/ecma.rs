@@ -457,9 +457,35 @@ fn specifiers<'a>(cx: &Cx<'a>, list: Node<'a>, kind: &str, names: &mut Vec<Impor
     }
 }
 
-/// `export {a as b} from './m'`, `export * from './m'`, `export * as ns from './m'`.
+/// `export {a as b} from './m'`, `export * from './m'`, `export * as ns from './m'`;
+/// and `export default x` / `export default function x`, recorded as an import of the
+/// file itself (module `""`) binding `default` to `x`, which is how resolution follows
+/// default imports.
 fn reexport<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(source) = node.child_by_field_name("source") else {
+        let mut cursor = node.walk();
+        if !node.children(&mut cursor).any(|c| c.kind() == "default") {
+            return;
+        }
+        let named = match (
+            node.child_by_field_name("value"),
+            node.child_by_field_name("declaration"),
+        ) {
+            (Some(v), _) if v.kind() == "identifier" => Some(cx.text(v).into_owned()),
+            (_, Some(d)) => cx.field_text(d, "name"),
+            _ => None,
+        };
+        if let Some(name) = named {
+            cx.import(Import {
+                module: String::new(),
+                names: vec![ImportName {
+                    name,
+                    alias: Some("default".into()),
+                }],
+                alias: None,
+                line: Cx::line(node),
+            });
+        }
         return;
     };
     let module = string_value(cx, source);
