@@ -7,6 +7,7 @@ mod common;
 mod assets;
 mod bad_input;
 mod graph;
+mod impact;
 mod incremental;
 mod index_go;
 mod index_mixed;

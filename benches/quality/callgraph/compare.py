@@ -209,7 +209,7 @@ def run_leindex(binary, src, files, lang, keep):
         dst = os.path.join(tmp, rel)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
         shutil.copyfile(os.path.join(src, rel), dst)
-    if lang == "go" and os.path.exists(os.path.join(src, "go.mod")):
+    if lang == "go" and os.environ.get("CG_GOMOD") and os.path.exists(os.path.join(src, "go.mod")):
         shutil.copyfile(os.path.join(src, "go.mod"), os.path.join(tmp, "go.mod"))
     t0 = time.time()
     subprocess.run([binary, "index", "-q", tmp], check=True)
