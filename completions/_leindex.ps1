@@ -29,6 +29,8 @@ Register-ArgumentCompleter -Native -CommandName 'leindex' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the index holds: languages, counts, size, last run')
             [CompletionResult]::new('symbols', 'symbols', [CompletionResultType]::ParameterValue, 'List indexed symbols, with filters')
             [CompletionResult]::new('outline', 'outline', [CompletionResultType]::ParameterValue, 'Show everything extracted from one file: symbols, calls, imports, inheritance')
+            [CompletionResult]::new('impact', 'impact', [CompletionResultType]::ParameterValue, 'What is affected if a symbol changes: callers, files, tests, risk')
+            [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Print the resolved graph (all symbols and edges) for other tools')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) of leindex or of one of its commands')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -78,6 +80,31 @@ Register-ArgumentCompleter -Native -CommandName 'leindex' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'leindex;impact' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Analyse every symbol whose lines changed between REV and the working tree (git)')
+            [CompletionResult]::new('--direction', '--direction', [CompletionResultType]::ParameterName, 'Which way to walk')
+            [CompletionResult]::new('--depth', '--depth', [CompletionResultType]::ParameterName, 'Stop after N edges from a target [default: unlimited]')
+            [CompletionResult]::new('--min-confidence', '--min-confidence', [CompletionResultType]::ParameterName, 'Ignore edges weaker than this')
+            [CompletionResult]::new('--fail-above', '--fail-above', [CompletionResultType]::ParameterName, 'Exit with code 8 when more than N symbols are affected (a CI gate)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format (--json is the same as --format json)')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'When SYMBOL matches several symbols, analyse them all')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (a stable, documented schema) instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'leindex;graph' {
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (a stable, documented schema) instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'leindex;completions' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -97,6 +124,8 @@ Register-ArgumentCompleter -Native -CommandName 'leindex' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the index holds: languages, counts, size, last run')
             [CompletionResult]::new('symbols', 'symbols', [CompletionResultType]::ParameterValue, 'List indexed symbols, with filters')
             [CompletionResult]::new('outline', 'outline', [CompletionResultType]::ParameterValue, 'Show everything extracted from one file: symbols, calls, imports, inheritance')
+            [CompletionResult]::new('impact', 'impact', [CompletionResultType]::ParameterValue, 'What is affected if a symbol changes: callers, files, tests, risk')
+            [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Print the resolved graph (all symbols and edges) for other tools')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) of leindex or of one of its commands')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -112,6 +141,12 @@ Register-ArgumentCompleter -Native -CommandName 'leindex' -ScriptBlock {
             break
         }
         'leindex;help;outline' {
+            break
+        }
+        'leindex;help;impact' {
+            break
+        }
+        'leindex;help;graph' {
             break
         }
         'leindex;help;completions' {

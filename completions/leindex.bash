@@ -19,8 +19,14 @@ _leindex() {
             leindex,completions)
                 cmd="leindex__subcmd__completions"
                 ;;
+            leindex,graph)
+                cmd="leindex__subcmd__graph"
+                ;;
             leindex,help)
                 cmd="leindex__subcmd__help"
+                ;;
+            leindex,impact)
+                cmd="leindex__subcmd__impact"
                 ;;
             leindex,index)
                 cmd="leindex__subcmd__index"
@@ -40,8 +46,14 @@ _leindex() {
             leindex__subcmd__help,completions)
                 cmd="leindex__subcmd__help__subcmd__completions"
                 ;;
+            leindex__subcmd__help,graph)
+                cmd="leindex__subcmd__help__subcmd__graph"
+                ;;
             leindex__subcmd__help,help)
                 cmd="leindex__subcmd__help__subcmd__help"
+                ;;
+            leindex__subcmd__help,impact)
+                cmd="leindex__subcmd__help__subcmd__impact"
                 ;;
             leindex__subcmd__help,index)
                 cmd="leindex__subcmd__help__subcmd__index"
@@ -65,7 +77,7 @@ _leindex() {
 
     case "${cmd}" in
         leindex)
-            opts="-h -V --help --version index status symbols outline completions man help"
+            opts="-h -V --help --version index status symbols outline impact graph completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -92,8 +104,26 @@ _leindex() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        leindex__subcmd__graph)
+            opts="-h -V --root --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         leindex__subcmd__help)
-            opts="index status symbols outline completions man help"
+            opts="index status symbols outline impact graph completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -120,7 +150,35 @@ _leindex() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        leindex__subcmd__help__subcmd__graph)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         leindex__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leindex__subcmd__help__subcmd__impact)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -197,6 +255,48 @@ _leindex() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leindex__subcmd__impact)
+            opts="-h -V --since --direction --depth --min-confidence --all --fail-above --format --root --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --direction)
+                    COMPREPLY=($(compgen -W "up down both" -- "${cur}"))
+                    return 0
+                    ;;
+                --depth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-confidence)
+                    COMPREPLY=($(compgen -W "exact import dynamic name unresolved" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-above)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json dot" -- "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

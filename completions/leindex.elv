@@ -26,6 +26,8 @@ set edit:completion:arg-completer[leindex] = {|@words|
             cand status 'Show what the index holds: languages, counts, size, last run'
             cand symbols 'List indexed symbols, with filters'
             cand outline 'Show everything extracted from one file: symbols, calls, imports, inheritance'
+            cand impact 'What is affected if a symbol changes: callers, files, tests, risk'
+            cand graph 'Print the resolved graph (all symbols and edges) for other tools'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) of leindex or of one of its commands'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -70,6 +72,29 @@ set edit:completion:arg-completer[leindex] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'leindex;impact'= {
+            cand --since 'Analyse every symbol whose lines changed between REV and the working tree (git)'
+            cand --direction 'Which way to walk'
+            cand --depth 'Stop after N edges from a target [default: unlimited]'
+            cand --min-confidence 'Ignore edges weaker than this'
+            cand --fail-above 'Exit with code 8 when more than N symbols are affected (a CI gate)'
+            cand --format 'Output format (--json is the same as --format json)'
+            cand --root 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]'
+            cand --all 'When SYMBOL matches several symbols, analyse them all'
+            cand --json 'Print JSON (a stable, documented schema) instead of a table'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'leindex;graph'= {
+            cand --root 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]'
+            cand --json 'Print JSON (a stable, documented schema) instead of a table'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'leindex;completions'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -87,6 +112,8 @@ set edit:completion:arg-completer[leindex] = {|@words|
             cand status 'Show what the index holds: languages, counts, size, last run'
             cand symbols 'List indexed symbols, with filters'
             cand outline 'Show everything extracted from one file: symbols, calls, imports, inheritance'
+            cand impact 'What is affected if a symbol changes: callers, files, tests, risk'
+            cand graph 'Print the resolved graph (all symbols and edges) for other tools'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) of leindex or of one of its commands'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -98,6 +125,10 @@ set edit:completion:arg-completer[leindex] = {|@words|
         &'leindex;help;symbols'= {
         }
         &'leindex;help;outline'= {
+        }
+        &'leindex;help;impact'= {
+        }
+        &'leindex;help;graph'= {
         }
         &'leindex;help;completions'= {
         }

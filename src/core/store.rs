@@ -714,6 +714,9 @@ pub struct Status {
     pub root: String,
     pub index_path: String,
     pub index_bytes: u64,
+    /// The layout version of the index database (the document's own `schema_version` is
+    /// the JSON layout's).
+    #[serde(rename = "index_schema_version")]
     pub schema_version: i64,
     pub tool_version: String,
     pub model_id: String,

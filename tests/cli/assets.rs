@@ -41,7 +41,7 @@ fn shell_completions_are_up_to_date() {
 #[test]
 fn man_pages_are_up_to_date() {
     assert_up_to_date("man/leindex.1", &["man"]);
-    for cmd in ["index", "status", "symbols", "outline"] {
+    for cmd in ["index", "status", "symbols", "outline", "impact", "graph"] {
         assert_up_to_date(&format!("man/leindex-{cmd}.1"), &["man", cmd]);
     }
 }

@@ -203,13 +203,16 @@ def _dpkg_version(pkg):
 # --------------------------------------------------------------------------- leindex
 
 
-def run_leindex(binary, src, files, lang, keep):
+def run_leindex(binary, src, files, lang, keep, go_mod=False):
     tmp = tempfile.mkdtemp(prefix="leindex-callgraph-")
     for rel in files:
         dst = os.path.join(tmp, rel)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
         shutil.copyfile(os.path.join(src, rel), dst)
-    if lang == "go" and os.environ.get("CG_GOMOD") and os.path.exists(os.path.join(src, "go.mod")):
+    # GOROOT/src/go.mod says `module std`, yet std's import paths carry no module prefix
+    # ("unicode/utf8", not "std/unicode/utf8"): copied, it makes leindex name every package
+    # std/... and miss every cross-package call. Left out by default; --go-mod copies it.
+    if lang == "go" and go_mod and os.path.exists(os.path.join(src, "go.mod")):
         shutil.copyfile(os.path.join(src, "go.mod"), os.path.join(tmp, "go.mod"))
     t0 = time.time()
     subprocess.run([binary, "index", "-q", tmp], check=True)
@@ -326,7 +329,30 @@ def call_form(srcs, lang, file, line, name):
     return "recv.Method()"
 
 
+def last_ident(text):
+    """Last identifier of a callee text: '(*go/types.Checker).expr' -> 'expr',
+    'slices.Index[int]' -> 'Index', 'a.b[i].f' -> 'f', 'func() {...}' -> None."""
+    if not text:
+        return None
+    t = text.strip()
+    if t.endswith("]") and "[" in t:
+        t = t[:t.rindex("[")]
+    m = re.search(r"([A-Za-z_]\w*)\W*$", t)
+    return m.group(1) if m else None
+
+
+def ref_name(r):
+    return last_ident(r.get("callee_name"))
+
+
 def compare(lang, graph, refs, srcs, args):
+    """Match reference records against leindex call edges.
+
+    A call site is (caller, line, callee name): several calls often share a line
+    (`f(g(x))`), so the name tells them apart. The reference's name is the callee token
+    (python) or the callee function's name (go); leindex's is the resolved node's name
+    (plus the class name for a constructor resolved to __init__) or, for an unresolved
+    edge, the last identifier of its target text."""
     g = graph
     unmapped = Counter()
 
@@ -353,19 +379,35 @@ def compare(lang, graph, refs, srcs, args):
             return ("mod", e["file"])
         return ("node", n["id"])
 
+    def le_names(e):
+        if e.get("dst") is None:
+            n = last_ident(e.get("target"))
+            return {n} if n else set()
+        n = g.nodes.get(e["dst"])
+        if n is None:
+            return set()
+        names = {n["name"]}
+        if n["name"] == "__init__":
+            q = (n.get("qualified_name") or "").split("::")[-1].split(".")
+            if len(q) >= 2:
+                names.add(q[-2])
+        return names
+
     dst_kinds = FUNC_KINDS | (CLASS_KINDS if lang == "python" else set())
 
-    # ---- reference: pairs, sites (caller, line) -> callee keys, external-only sites
+    # ---- reference: pairs; call sites (caller, line, name) -> callee keys
     ref_pairs = set()
-    ref_site = defaultdict(set)       # (caller, line) -> callee keys
-    ref_edges = []                    # (caller, call_line, token_line, callee, rec)
-    ext_sites = set()
+    ref_site = defaultdict(set)        # (caller, line, name) -> callee keys
+    ref_cl = defaultdict(set)          # (caller, line) -> callee keys (any name)
+    ref_edges = []                     # (caller, call_line, token_line, callee, rec)
+    ext_sites = set()                  # (caller, line, name) resolved outside the corpus only
     for r in refs:
         caller = ref_caller(r)
         lines = {r["call_line"], r.get("token_line") or r["call_line"]}
+        name = ref_name(r)
         if r.get("callee_file") is None:
             for l in lines:
-                ext_sites.add((caller, l))
+                ext_sites.add((caller, l, name))
             continue
         callee = ref_callee(r)
         if caller[0] == "missing":
@@ -375,66 +417,66 @@ def compare(lang, graph, refs, srcs, args):
                 "class" if r.get("callee_kind") == "class" else "function")] += 1
         ref_pairs.add((caller, callee))
         for l in lines:
-            ref_site[(caller, l)].add(callee)
+            ref_site[(caller, l, name)].add(callee)
+            ref_cl[(caller, l)].add(callee)
         ref_edges.append((caller, r["call_line"], r.get("token_line") or r["call_line"], callee, r))
     ext_sites -= set(ref_site)
 
     # ---- leindex edges
-    le_by_level = defaultdict(list)   # level -> [(caller, line, dst, edge)]
-    le_conf = Counter()
-    le_at_line = defaultdict(list)     # (file, line) -> edges (any src), for diagnostics
+    le_by_level = defaultdict(list)    # level -> [(caller, line, dst, edge, verdict)]
+    le_at_line = defaultdict(list)     # (file, line) -> edges (any src, any dst)
     for e in g.edges:
-        le_conf[(e.get("confidence"), e.get("dst") is not None)] += 1
         le_at_line[(e["file"], e["line"])].append(e)
+    dst_other = Counter()
+    for e in g.edges:
         if e.get("dst") is None:
             continue
         dn = g.nodes.get(e["dst"])
         if dn is None or dn["kind"] not in dst_kinds:
-            le_conf[("dst-kind:" + (dn["kind"] if dn else "?"), True)] += 1
+            dst_other[dn["kind"] if dn else "?"] += 1
             continue
-        le_by_level[e.get("confidence")].append((le_caller(e), e["line"], ("node", e["dst"]), e))
+        c, l, d = le_caller(e), e["line"], ("node", e["dst"])
+        want = set()
+        judged = d in ref_cl.get((c, l), ())
+        for n in le_names(e):
+            if (c, l, n) in ref_site:
+                judged = True
+                want |= ref_site[(c, l, n)]
+        if judged:
+            verdict = "correct" if d in want or d in ref_cl.get((c, l), ()) else "wrong"
+        elif any((c, l, n) in ext_sites for n in le_names(e)):
+            verdict = "external"
+        else:
+            verdict = "unjudged"
+        le_by_level[e.get("confidence")].append((c, l, d, e, verdict, want))
 
-    rows = []
+    rows, site_rows = [], []
     cum = []
     for i, lvl in enumerate(LEVELS):
         cum = cum + le_by_level.get(lvl, [])
-        pairs = {(c, d) for c, _, d, _ in cum}
-        judged = {(c, d) for c, l, d, _ in cum if (c, l) in ref_site}
+        label = ("+" if i else "") + lvl
+        pairs = {(c, d) for c, l, d, e, v, w in cum}
+        judged = {(c, d) for c, l, d, e, v, w in cum if v in ("correct", "wrong")}
+        ext = {(c, d) for c, l, d, e, v, w in cum if v == "external"} - judged
         tp_r = len(ref_pairs & pairs)
         tp_p = len(judged & ref_pairs)
-        ext_fp = {(c, d) for c, l, d, _ in cum if (c, l) in ext_sites}
         rows.append({
-            "level": ("+" if i else "") + lvl, "ref_pairs": len(ref_pairs), "le_pairs": len(pairs),
+            "level": label, "ref_pairs": len(ref_pairs), "le_pairs": len(pairs),
             "found": tp_r, "recall": tp_r / len(ref_pairs) if ref_pairs else None,
             "judged_pairs": len(judged), "correct": tp_p,
             "precision": tp_p / len(judged) if judged else None,
-            "unjudged_pairs": len(pairs - judged), "pairs_at_external_sites": len(ext_fp - ref_pairs),
+            "unjudged_pairs": len(pairs - judged - ext), "pairs_at_external_sites": len(ext),
         })
-    # site-level, all levels: index leindex edges by (caller, line)
-    le_site = defaultdict(dict)       # (caller, line) -> {dst: level index}
-    for i, lvl in enumerate(LEVELS):
-        for c, l, d, e in le_by_level.get(lvl, []):
-            le_site[(c, l)].setdefault(d, i)
-    site_rows = []
-    for i, lvl in enumerate(LEVELS):
-        found = 0
-        for c, l1, l2, d, _ in ref_edges:
-            if any(le_site.get((c, l), {}).get(d, 99) <= i for l in (l1, l2)):
-                found += 1
-        judged = correct = 0
-        for (c, l), dsts in le_site.items():
-            if (c, l) not in ref_site:
-                continue
-            for d, li in dsts.items():
-                if li <= i:
-                    judged += 1
-                    correct += d in ref_site[(c, l)]
-        site_rows.append({"level": ("+" if i else "") + lvl, "ref_site_edges": len(ref_edges),
-                          "found": found, "recall": found / len(ref_edges) if ref_edges else None,
-                          "judged": judged, "correct": correct,
-                          "precision": correct / judged if judged else None})
+        have = {(c, l, d) for c, l, d, e, v, w in cum}
+        found = sum(1 for c, l1, l2, d, _ in ref_edges if (c, l1, d) in have or (c, l2, d) in have)
+        sj = {(c, l, d): v for c, l, d, e, v, w in cum if v in ("correct", "wrong")}
+        correct = sum(1 for v in sj.values() if v == "correct")
+        site_rows.append({"level": label, "ref_site_edges": len(ref_edges), "found": found,
+                          "recall": found / len(ref_edges) if ref_edges else None,
+                          "judged": len(sj), "correct": correct,
+                          "precision": correct / len(sj) if sj else None,
+                          "external": len({(c, l, d) for c, l, d, e, v, w in cum if v == "external"})})
 
-    # ---- misses (site level, all levels)
     def qn(key):
         if key[0] == "node":
             n = g.nodes[key[1]]
@@ -443,86 +485,101 @@ def compare(lang, graph, refs, srcs, args):
             return "<module %s>" % key[1]
         return "<no leindex node at %s:%s>" % (key[1], key[2])
 
+    # ---- false negatives (site level, all levels)
+    have = {(c, l, d) for lvl in LEVELS for c, l, d, e, v, w in le_by_level.get(lvl, [])}
     fn = defaultdict(list)
     for c, l1, l2, d, r in ref_edges:
-        if any(d in le_site.get((c, l), {}) for l in (l1, l2)):
+        if (c, l1, d) in have or (c, l2, d) in have:
             continue
-        form = call_form(srcs, lang, r["caller_file"], r.get("token_line") or l1, r.get("callee_name"))
+        name = ref_name(r)
+        form = call_form(srcs, lang, r["caller_file"], l2, r.get("callee_name"))
         if c[0] == "missing":
-            cat = "caller def not a leindex function node"
+            cat = "caller def is no leindex function node"
         elif d[0] == "missing":
-            cat = "callee def not a leindex node"
+            cat = "callee def is no leindex node"
         else:
-            here = [e for l in {l1, l2} for e in le_at_line.get((r["caller_file"], l), [])]
-            same_caller = [e for e in here if le_caller(e) == c]
-            near = [e for dl in (-2, -1, 1, 2) for e in le_at_line.get((r["caller_file"], l1 + dl), [])
+            here = [e for l in sorted({l1, l2}) for e in le_at_line.get((r["caller_file"], l), [])
+                    if e.get("kind") == "calls"]
+            named = [e for e in here if name in le_names(e)]
+            mine = [e for e in named if le_caller(e) == c]
+            near = [e for dl in (-3, -2, -1, 1, 2, 3) for e in le_at_line.get((r["caller_file"], l1 + dl), [])
                     if le_caller(e) == c and e.get("dst") == d[1]]
             if near:
                 cat = "found at another line (call line convention)"
-            elif not here:
-                cat = "no leindex call edge at this line"
-            elif not same_caller:
-                cat = "leindex edge at this line has another caller"
+            elif not named:
+                cat = "no leindex call edge of that name at this line" if here else "no leindex call edge at this line"
+            elif not mine:
+                cat = "leindex has the call under another caller"
+            elif any(e.get("dst") is not None for e in mine):
+                cat = "resolved to another callee"
             else:
-                unresolved = [e for e in same_caller if e.get("dst") is None]
-                other = [e for e in same_caller if e.get("dst") is not None]
-                if other:
-                    cat = "resolved to another callee"
-                elif unresolved:
-                    cat = "unresolved in leindex (dst null)"
-                else:
-                    cat = "?"
+                cat = "unresolved in leindex (dst null)"
         fn[(cat, form)].append((r, c, d, l1))
 
+    # ---- false positives: judged wrong, or at a site the reference resolved outside
     fp = defaultdict(list)
-    for (c, l), dsts in le_site.items():
-        if (c, l) not in ref_site:
-            continue
-        for d, li in dsts.items():
-            if d in ref_site[(c, l)]:
-                continue
-            e = next(e for cc, ll, dd, e in le_by_level[LEVELS[li]] if cc == c and ll == l and dd == d)
-            fp[(LEVELS[li], "at a site the reference resolved")].append((e, c, d, ref_site[(c, l)]))
     for lvl in LEVELS:
-        for c, l, d, e in le_by_level.get(lvl, []):
-            if (c, l) in ext_sites:
-                fp[(lvl, "at a site the reference resolved OUTSIDE the corpus")].append((e, c, d, None))
+        for c, l, d, e, v, want in le_by_level.get(lvl, []):
+            if v == "wrong":
+                fp[(lvl, "wrong callee at a call the reference resolved")].append((e, c, d, want))
+            elif v == "external":
+                fp[(lvl, "in-corpus callee where the reference resolved OUTSIDE the corpus")].append((e, c, d, None))
 
     return {
-        "rows": rows, "site_rows": site_rows, "unmapped": unmapped, "le_conf": le_conf,
+        "rows": rows, "site_rows": site_rows, "unmapped": unmapped, "dst_other": dst_other,
         "fn": fn, "fp": fp, "qn": qn, "ref_sites": len(ref_site), "ext_sites": len(ext_sites),
-        "ref_edges": len(ref_edges), "ref_pairs": len(ref_pairs),
+        "ref_edges": len(ref_edges), "ref_pairs": len(ref_pairs), "le_names": le_names,
+        "le_caller": le_caller,
     }
 
 
-def dynamic_dispatch(graph, cha_refs, static_refs, srcs):
-    """Interface/func-value call sites (in CHA, not in static): what does leindex do there?"""
+def dynamic_dispatch(graph, cha_refs, res):
+    """Interface method call sites (CHA's "dynamic method call" edges): what does leindex
+    resolve there? Calls of func values are counted apart (their callee names differ from
+    the call's)."""
     g = graph
-    static_sites = {(r["caller_file"], r["caller_line"], r["call_line"]) for r in static_refs}
     sites = defaultdict(set)
+    funcvalue_sites = set()
     for r in cha_refs:
         if r.get("dynamic") != "dynamic" or r.get("callee_file") is None:
             continue
+        if "method" not in (r.get("description") or ""):
+            funcvalue_sites.add((r["caller_file"], r["call_line"]))
+            continue
         nid = g.innermost(r["callee_file"], r["callee_line"], FUNC_KINDS)
-        sites[(r["caller_file"], r["call_line"])].add(nid)
-    res = Counter()
+        sites[(r["caller_file"], r["call_line"], ref_name(r))].add(nid)
+
+    def iface_decl(nid):
+        n = g.nodes[nid]
+        return g.innermost(n["file"], n["line"], {"interface"}) is not None
+
+    counts = Counter()
     examples = defaultdict(list)
-    for (f, l), targets in sites.items():
-        es = graph_edges_at(g, f, l)
+    for (f, l, name), targets in sorted(sites.items(), key=str):
+        es = [e for e in graph_edges_at(g, f, l) if name in res["le_names"](e)]
         resolved = [e for e in es if e.get("dst") is not None]
+        concrete = [e for e in resolved if not iface_decl(e["dst"])]
+        confs = "/".join(sorted({e["confidence"] for e in resolved}))
         if not es:
-            k = "no leindex call edge"
+            k = "no leindex call edge of that name"
         elif not resolved:
             k = "unresolved in leindex"
-        elif all(e["dst"] in targets for e in resolved):
-            k = "resolved, every target a CHA-possible callee (%s)" % "/".join(sorted({e["confidence"] for e in resolved}))
-        elif any(e["dst"] in targets for e in resolved):
-            k = "resolved, some targets not CHA-possible"
+        elif not concrete:
+            k = "resolved only to the interface's method declaration (%s)" % confs
         else:
-            k = "resolved, no target CHA-possible (%s)" % "/".join(sorted({e["confidence"] for e in resolved}))
-        res[k] += 1
+            hit = sum(e["dst"] in targets for e in concrete)
+            if hit == len(concrete):
+                k = "resolved, every concrete target CHA-possible (%s)" % confs
+            elif hit:
+                k = "resolved, some concrete targets not CHA-possible (%s)" % confs
+            else:
+                k = "resolved, no target CHA-possible (%s)" % confs
+            res.setdefault("cha_recall", Counter())
+            res["cha_recall"]["found"] += len({e["dst"] for e in concrete} & targets)
+        res.setdefault("cha_recall", Counter())["targets"] += len(targets)
+        counts[k] += 1
         examples[k].append((f, l, len(targets), resolved))
-    return res, examples, len(sites)
+    return counts, examples, len(sites), len(funcvalue_sites)
 
 
 _EDGE_INDEX = {}
@@ -545,30 +602,41 @@ def pct(x):
     return "   -  " if x is None else "%5.1f%%" % (100 * x)
 
 
+def _edge_str(res, e):
+    qn = res["qn"]
+    src = qn(("node", e["src"])).split("::")[-1] if e.get("src") is not None else "<module>"
+    dst = qn(("node", e["dst"])) if e.get("dst") is not None else (e.get("target") or "?")
+    return "%s -> %s [%s]" % (src, dst, e.get("confidence"))
+
+
 def report(lang, res, srcs, args):
     print("\npair level (caller -> callee functions, deduplicated)")
-    print("  %-9s %8s %8s %8s %8s %8s %8s %9s %9s" % (
+    print("  %-9s %7s %6s %6s  %7s %7s %6s  %8s %8s" % (
         "level", "recall", "found", "ref", "precis.", "correct", "judged", "unjudged", "ext-site"))
     for r in res["rows"]:
-        print("  %-9s %8s %8d %8d %8s %8d %8d %9d %9d" % (
+        print("  %-9s %7s %6d %6d  %7s %7d %6d  %8d %8d" % (
             r["level"], pct(r["recall"]), r["found"], r["ref_pairs"], pct(r["precision"]),
             r["correct"], r["judged_pairs"], r["unjudged_pairs"], r["pairs_at_external_sites"]))
-    print("  (unjudged: leindex pairs only from call sites the reference did not resolve in the"
-          " corpus; ext-site: leindex pairs from sites the reference resolved only outside the"
-          " corpus, e.g. to a builtin: likely wrong)")
+    print("  judged: pairs from calls the reference resolved into the corpus (same caller, line"
+          " and callee name);\n  unjudged: pairs only from calls the reference left unresolved;"
+          " ext-site: pairs only from calls\n  the reference resolved outside the corpus"
+          " (builtins, excluded packages): almost surely wrong")
     print("\ncall-site level (caller, call line, callee)")
-    print("  %-9s %8s %8s %8s %8s %8s %8s" % ("level", "recall", "found", "ref", "precis.", "correct", "judged"))
+    print("  %-9s %7s %6s %6s  %7s %7s %6s  %8s" % (
+        "level", "recall", "found", "ref", "precis.", "correct", "judged", "ext-site"))
     for r in res["site_rows"]:
-        print("  %-9s %8s %8d %8d %8s %8d %8d" % (
+        print("  %-9s %7s %6d %6d  %7s %7d %6d  %8d" % (
             r["level"], pct(r["recall"]), r["found"], r["ref_site_edges"], pct(r["precision"]),
-            r["correct"], r["judged"]))
+            r["correct"], r["judged"], r["external"]))
     if res["unmapped"]:
         print("\nreference endpoints without a leindex node: %s" % dict(res["unmapped"]))
+    if res["dst_other"]:
+        print("leindex call edges to other node kinds (not compared): %s" % dict(res["dst_other"]))
     qn = res["qn"]
     n_show = args.show_misses
     fn = res["fn"]
-    tot_fn = sum(len(v) for v in fn.values())
-    print("\nfalse negatives by category (site level, all levels): %d" % tot_fn)
+    print("\nfalse negatives by category, then call form (site level, any confidence): %d" %
+          sum(len(v) for v in fn.values()))
     by_cat = Counter()
     for (cat, form), v in fn.items():
         by_cat[cat] += len(v)
@@ -578,25 +646,23 @@ def report(lang, res, srcs, args):
         for form, m in forms.most_common():
             print("          %6d  %s" % (m, form))
             for r, c, d, l in fn[(cat, form)][:n_show]:
-                here = graph_edges_at(res["graph"], r["caller_file"], l)
-                hint = ""
-                if here:
-                    hint = "  leindex: " + "; ".join(
-                        "%s->%s[%s]" % ((qn(("node", e["src"])) if e.get("src") is not None else "<mod>").split("::")[-1],
-                                        (qn(("node", e["dst"])) if e.get("dst") is not None else e.get("target")),
-                                        e.get("confidence")) for e in here[:3])
-                print("                  %s:%d  %s\n                      want %s%s" % (
-                    r["caller_file"], r.get("token_line") or l, srcs.line(r["caller_file"], r.get("token_line") or l).strip()[:110],
-                    qn(d), hint))
+                tl = r.get("token_line") or l
+                name = ref_name(r)
+                here = [e for ll in sorted({l, tl}) for e in graph_edges_at(res["graph"], r["caller_file"], ll)
+                        if name in res["le_names"](e)] or \
+                       [e for ll in sorted({l, tl}) for e in graph_edges_at(res["graph"], r["caller_file"], ll)]
+                print("                  %s:%d  %s" % (r["caller_file"], tl, srcs.line(r["caller_file"], tl).strip()[:120]))
+                print("                      want %s -> %s" % (qn(c).split("::")[-1], qn(d)))
+                for e in here[:3]:
+                    print("                      have %s" % _edge_str(res, e))
     fp = res["fp"]
-    print("\nfalse positives by confidence (site level):")
+    print("\nfalse positives by confidence (site level): %d" % sum(len(v) for v in fp.values()))
     for (lvl, where), v in sorted(fp.items(), key=lambda kv: -len(kv[1])):
         print("  %6d  %-7s %s" % (len(v), lvl, where))
         for e, c, d, want in v[:n_show]:
-            print("                  %s:%d  %s\n                      leindex %s -> %s%s" % (
-                e["file"], e["line"], srcs.line(e["file"], e["line"]).strip()[:110],
-                qn(c).split("::")[-1], qn(d),
-                ("  ref: " + ", ".join(qn(x) for x in sorted(want, key=str)[:3])) if want else ""))
+            print("                  %s:%d  %s" % (e["file"], e["line"], srcs.line(e["file"], e["line"]).strip()[:120]))
+            print("                      have %s%s" % (_edge_str(res, e),
+                  ("\n                      want %s" % ", ".join(qn(x) for x in sorted(want, key=str)[:3])) if want else ""))
 
 
 def main():
@@ -613,6 +679,7 @@ def main():
     ap.add_argument("--jobs", type=int, default=2, help="jedi worker processes")
     ap.add_argument("--dynamic-params", choices=["off", "local", "full"], default="local")
     ap.add_argument("--python", help="python with jedi (default the setup.sh venv)")
+    ap.add_argument("--go-mod", action="store_true", help="go: copy --src/go.mod into the leindex copy")
     ap.add_argument("--no-cha", action="store_true", help="go: skip the -algo=cha interface report")
     ap.add_argument("--graph-json", help="use this `leindex graph --json` output instead of running leindex")
     ap.add_argument("--json-out")
@@ -664,10 +731,11 @@ def main():
     print("reference: %s; %d records (%s), %.0fs" % (tool, len(refs), ref_path, time.time() - t0))
 
     if args.graph_json:
+        # a saved `leindex graph --json` of a copy of these files (tests, re-scoring)
         with open(args.graph_json) as f:
             doc = json.load(f)
     else:
-        doc = run_leindex(args.leindex, src, files, lang, args.keep)
+        doc = run_leindex(args.leindex, src, files, lang, args.keep, args.go_mod)
     graph = Graph(doc)
     conf = Counter()
     for e in graph.edges:
@@ -686,8 +754,12 @@ def main():
     dyn = None
     if lang == "go" and not args.no_cha:
         cha, ctool, _ = go_reference(src, used, files, "cha", args)
-        counts, examples, n = dynamic_dispatch(graph, cha, refs, srcs)
-        print("\ninterface / function-value call sites (%s; edges tagged dynamic): %d sites" % (ctool, n))
+        counts, examples, n, nfv = dynamic_dispatch(graph, cha, res)
+        cr = res.get("cha_recall", Counter())
+        print("\ninterface method call sites (%s, 'dynamic method call' edges): %d sites, "
+              "%d CHA targets, %d of them (%s) among leindex's targets; %d func-value call sites"
+              " not scored" % (ctool, n, cr["targets"], cr["found"],
+                               pct(cr["found"] / cr["targets"] if cr["targets"] else None).strip(), nfv))
         for k, v in counts.most_common():
             print("  %6d  %s" % (v, k))
             for f, l, nt, resolved in examples[k][:args.show_misses]:

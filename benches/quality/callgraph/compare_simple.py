@@ -15,7 +15,11 @@ signatures and their implementation, Rust cfg variants) count as one node.
   precision = leindex call pairs (non-null dst) at a (caller, call line) the reference
               resolved, that the reference also has / such leindex pairs
 Both are reported overall and per leindex confidence (a recall hit counts for the best
-confidence of the edges that produce the pair).
+confidence of the edges that produce the pair). sites_by_confidence looks at call sites
+instead of pairs: for the leindex edges of one call (caller, line, callee name) with one
+confidence, whether the candidate set contains the reference target and its size; this
+is the fairer view of `dynamic` (every override is a candidate, the reference names only
+the statically declared method) and of `name`.
 
 False negatives are classified by what leindex has at the call site (same file and
 call line; among them those whose target's last identifier is the callee name):
@@ -141,6 +145,8 @@ def main():
                     help="drop reference records with this `kind` field (e.g. macro)")
     ap.add_argument("--exclude-callee-kind", action="append", default=[],
                     help="drop reference records with this `callee_kind` (e.g. PropertySignature)")
+    ap.add_argument("--exclude-in-macro", action="store_true",
+                    help="drop reference records with in_macro true (Rust calls inside macro arguments)")
     ap.add_argument("--examples", type=int, default=3)
     ap.add_argument("--misses", help="write every FN/FP record here (JSON lines)")
     ap.add_argument("--json", action="store_true")
@@ -185,7 +191,8 @@ def main():
         for line in f:
             if line.strip():
                 r = json.loads(line)
-                if r.get("kind") in a.exclude_kind or r.get("callee_kind") in a.exclude_callee_kind:
+                if r.get("kind") in a.exclude_kind or r.get("callee_kind") in a.exclude_callee_kind \
+                        or (a.exclude_in_macro and r.get("in_macro")):
                     continue
                 refs.append(r)
     ref_pairs = {}
@@ -250,6 +257,20 @@ def main():
             cat = "other_target" if last_ident(target) in names else "no_such_call"
             fp.append((cat, key, line, target, e, ref_sites[(key[0], line)]))
 
+    # Per call site (caller, line, callee name) and confidence: does the candidate set
+    # leindex emits contain the reference target, and how many candidates are there
+    # (dynamic dispatch and name matches emit several edges for one call).
+    groups = collections.defaultdict(set)
+    for ck, line, dk, conf, target, e in li_edges:
+        if dk is not None and (ck, line) in ref_sites:
+            groups[(ck, line, last_ident(target), conf)].add(dk)
+    site = collections.defaultdict(lambda: [0, 0, 0])
+    for (ck, line, _n, conf), dks in groups.items():
+        ref_here = {d for d, _r in ref_sites[(ck, line)]}
+        st = site[conf]
+        st[0] += 1
+        st[1] += bool(dks & ref_here)
+        st[2] += len(dks)
     res = {
         "reference": a.reference, "reference_records": len(refs), "reference_pairs": n_ref,
         "leindex_nodes": len(graph["nodes"]), "leindex_call_edges": len(li_edges),
@@ -261,6 +282,9 @@ def main():
         "precision_pairs_judged": sum(prec.values()),
         "precision_by_confidence": {c: "%d/%d=%.3f" % (prec_ok[c], prec[c], prec_ok[c] / prec[c])
                                     for c in CONF_ORDER if prec[c]},
+        "sites_by_confidence": {c: "%d sites, %.3f contain the reference target, %.2f candidates/site"
+                                % (site[c][0], site[c][1] / site[c][0], site[c][2] / site[c][0])
+                                for c in CONF_ORDER if site[c][0]},
         "fn_categories": dict(collections.Counter(c for c, _r, _s in fn).most_common()),
         "fp_categories": dict(collections.Counter(x[0] for x in fp).most_common()),
     }

@@ -18,6 +18,11 @@ Output: JSON lines, one per (call site, callee)::
      "callee_line": 453, "callee_name": "strings.HasPrefix",
      "caller_name": "strings.TrimPrefix",
      "dynamic": "static" | "dynamic",                          # "dynamic": interface/func-value
+     "description": "static method call",                      # callgraph's: static function
+                                                               # call, static method call,
+                                                               # dynamic method call (interface),
+                                                               # dynamic function call (func
+                                                               # value), go/defer variants
      "algo": "static"}
 
 Paths are relative to the module root. ``-algo=static`` gives static calls only (functions
@@ -45,6 +50,7 @@ FORMAT = SEP.join([
     "{{.Dynamic}}",
     "{{.Caller}}",
     "{{.Callee}}",
+    "{{.Description}}",
 ])
 
 
@@ -102,9 +108,9 @@ def run(root, pkgs, algo, files=None):
     seen = set()
     for line in proc.stdout.splitlines():
         f = line.split(SEP)
-        if len(f) != 6:
+        if len(f) != 7:
             continue
-        caller_pos, call_pos, callee_pos, dyn, caller_name, callee_name = f
+        caller_pos, call_pos, callee_pos, dyn, caller_name, callee_name, desc = f
         call_file, call_line = split_pos(call_pos)
         call_rel = rel(call_file)
         if call_rel is None:
@@ -124,7 +130,7 @@ def run(root, pkgs, algo, files=None):
             "caller_file": crel, "caller_line": cline, "call_line": call_line,
             "callee_file": trel, "callee_line": tline if trel else None,
             "callee_name": callee_name, "caller_name": caller_name,
-            "dynamic": dyn, "algo": algo,
+            "dynamic": dyn, "algo": algo, "description": desc,
         }
         key = (crel, cline, call_line, trel, rec["callee_line"], callee_name if trel is None else None)
         if key in seen:

@@ -33,7 +33,8 @@ B = '''def g(x):
 
 
 class D:
-    pass
+    def g(self):
+        pass
 
 
 def h():
@@ -47,8 +48,10 @@ NODES = [
     {"id": 3, "qualified_name": "pkg/a.py::C.m", "name": "m", "kind": "method", "file": "pkg/a.py", "line": 9, "end_line": 11},
     {"id": 4, "qualified_name": "pkg/a.py::f", "name": "f", "kind": "function", "file": "pkg/a.py", "line": 14, "end_line": 17},
     {"id": 5, "qualified_name": "pkg/b.py::g", "name": "g", "kind": "function", "file": "pkg/b.py", "line": 1, "end_line": 2},
-    {"id": 6, "qualified_name": "pkg/b.py::D", "name": "D", "kind": "class", "file": "pkg/b.py", "line": 5, "end_line": 6},
-    {"id": 7, "qualified_name": "pkg/b.py::h", "name": "h", "kind": "function", "file": "pkg/b.py", "line": 9, "end_line": 10},
+    {"id": 6, "qualified_name": "pkg/b.py::D", "name": "D", "kind": "class", "file": "pkg/b.py", "line": 5, "end_line": 7},
+    {"id": 8, "qualified_name": "pkg/b.py::D.g", "name": "g", "kind": "method", "file": "pkg/b.py", "line": 6, "end_line": 7},
+    {"id": 9, "qualified_name": "pkg/b.py::len", "name": "len", "kind": "function", "file": "pkg/b.py", "line": 13, "end_line": 14},
+    {"id": 7, "qualified_name": "pkg/b.py::h", "name": "h", "kind": "function", "file": "pkg/b.py", "line": 10, "end_line": 11},
 ]
 EDGES = [
     {"src": 2, "dst": 3, "kind": "calls", "confidence": "exact", "file": "pkg/a.py", "line": 7, "target": "pkg/a.py::C.m"},
@@ -57,9 +60,12 @@ EDGES = [
     # f -> C() missed (unresolved); f -> g(1) found only by name; a wrong name edge at len("x")
     {"src": 4, "dst": None, "kind": "calls", "confidence": "unresolved", "file": "pkg/a.py", "line": 15, "target": "C"},
     {"src": 4, "dst": 7, "kind": "calls", "confidence": "name", "file": "pkg/a.py", "line": 16, "target": "pkg/b.py::h"},
+    {"src": 4, "dst": 9, "kind": "calls", "confidence": "name", "file": "pkg/a.py", "line": 16, "target": "pkg/b.py::len"},
     {"src": 4, "dst": 5, "kind": "calls", "confidence": "name", "file": "pkg/a.py", "line": 17, "target": "pkg/b.py::g"},
+    # a wrong callee of the right name (judged) and one of another name (another call: unjudged)
+    {"src": 4, "dst": 8, "kind": "calls", "confidence": "dynamic", "file": "pkg/a.py", "line": 17, "target": "pkg/b.py::D.g"},
     {"src": 4, "dst": 7, "kind": "calls", "confidence": "dynamic", "file": "pkg/a.py", "line": 17, "target": "pkg/b.py::h"},
-    {"src": 7, "dst": 6, "kind": "calls", "confidence": "exact", "file": "pkg/b.py", "line": 10, "target": "pkg/b.py::D"},
+    {"src": 7, "dst": 6, "kind": "calls", "confidence": "exact", "file": "pkg/b.py", "line": 11, "target": "pkg/b.py::D"},
     {"src": 1, "dst": 2, "kind": "contains", "confidence": "exact", "file": "pkg/a.py", "line": 6, "target": None},
 ]
 
@@ -76,7 +82,7 @@ REFS = [
     ref("pkg/a.py", 14, 15, "pkg/a.py", 6, kind="init", name="C"),
     ref("pkg/a.py", 14, 16, None, None, name="len"),           # resolved outside the corpus
     ref("pkg/a.py", 14, 17, "pkg/b.py", 1, name="g"),
-    ref("pkg/b.py", 9, 10, "pkg/b.py", 5, kind="class", name="D"),
+    ref("pkg/b.py", 10, 11, "pkg/b.py", 5, kind="class", name="D"),
 ]
 # caller_line is the def line: fix the first ref (caller __init__ at line 6)
 REFS[0]["caller_line"] = 6
@@ -112,14 +118,17 @@ class CompareTest(unittest.TestCase):
         imp = self.row(rows, "+import")
         self.assertEqual(imp["found"], 3)
         dyn = self.row(rows, "+dynamic")
-        # f->h at line 17 is judged (reference resolved line 17) and wrong
+        # f->D.g at line 17 is judged (the reference resolved that g() call) and wrong;
+        # f->h at line 17 is another name: unjudged
         self.assertEqual((dyn["correct"], dyn["judged_pairs"]), (3, 4))
+        self.assertEqual(dyn["unjudged_pairs"], 1)
         name = self.row(rows, "+name")
         self.assertEqual(name["found"], 4)                  # + f->g
         self.assertAlmostEqual(name["recall"], 4 / 5)
-        # f->h from line 16 is at an external site only; pair f->h is judged via line 17
+        # f->h comes from line 16 (named h, not len: unjudged) and line 17 (unjudged)
         self.assertEqual((name["correct"], name["judged_pairs"]), (4, 5))
-        self.assertEqual(name["pairs_at_external_sites"], 1)
+        self.assertEqual(name["unjudged_pairs"], 1)
+        self.assertEqual(name["pairs_at_external_sites"], 1)   # f->len: jedi says builtins
 
     def test_sites_and_misses(self):
         s = self.row(self.res["site_rows"], "+name")
@@ -130,8 +139,8 @@ class CompareTest(unittest.TestCase):
         forms = {form for cat, form in self.res["fn"]}
         self.assertEqual(forms, {"plain name()"})
         fp = {k: len(v) for k, v in self.res["fp"].items()}
-        self.assertEqual(fp, {("dynamic", "at a site the reference resolved"): 1,
-                              ("name", "at a site the reference resolved OUTSIDE the corpus"): 1})
+        self.assertEqual(fp, {("dynamic", "wrong callee at a call the reference resolved"): 1,
+                              ("name", "in-corpus callee where the reference resolved OUTSIDE the corpus"): 1})
 
     def test_reserved(self):
         self.assertTrue(compare.is_reserved("rich/console.py"))
