@@ -228,11 +228,26 @@ def run_leindex(binary, src, files, lang, keep, go_mod=False):
 class Graph:
     def __init__(self, doc):
         self.nodes = {n["id"]: n for n in doc["nodes"]}
+        # Nodes of one file with the same qualified name (a def under `if/else`, Go
+        # per-platform variants) are one node: every id maps to the first.
+        first = {}
+        self.canon = {}
+        for n in doc["nodes"]:
+            self.canon[n["id"]] = first.setdefault((n.get("file"), n.get("qualified_name")), n["id"])
         self.by_file = defaultdict(list)
         for n in doc["nodes"]:
             if n.get("file") and n.get("line") is not None:
                 self.by_file[n["file"]].append(n)
-        self.edges = [e for e in doc["edges"] if e.get("kind") == "calls"]
+        self.edges = []
+        for e in doc["edges"]:
+            if e.get("kind") != "calls":
+                continue
+            e = dict(e)
+            if e.get("src") is not None:
+                e["src"] = self.canon.get(e["src"], e["src"])
+            if e.get("dst") is not None:
+                e["dst"] = self.canon.get(e["dst"], e["dst"])
+            self.edges.append(e)
         self.other_edges = Counter(e.get("kind") for e in doc["edges"] if e.get("kind") != "calls")
 
     def innermost(self, file, line, kinds):
@@ -242,7 +257,7 @@ class Graph:
                 span = (n.get("end_line") or n["line"]) - n["line"]
                 if best is None or span < best[0] or (span == best[0] and n["line"] > best[1]["line"]):
                     best = (span, n)
-        return best[1]["id"] if best else None
+        return self.canon[best[1]["id"]] if best else None
 
 
 # --------------------------------------------------------------------------- comparison
@@ -345,6 +360,13 @@ def ref_name(r):
     return last_ident(r.get("callee_name"))
 
 
+def args_files(args):
+    f = getattr(args, "files", None)
+    if f and not isinstance(f, set):
+        args.files = f = set(f)
+    return f
+
+
 def compare(lang, graph, refs, srcs, args):
     """Match reference records against leindex call edges.
 
@@ -402,6 +424,8 @@ def compare(lang, graph, refs, srcs, args):
     ref_edges = []                     # (caller, call_line, token_line, callee, rec)
     ext_sites = set()                  # (caller, line, name) resolved outside the corpus only
     for r in refs:
+        if r.get("callee_file") is not None and args_files(args) and r["callee_file"] not in args_files(args):
+            r = dict(r, callee_file=None, callee_line=None)  # resolved into a file not in the sample
         caller = ref_caller(r)
         lines = {r["call_line"], r.get("token_line") or r["call_line"]}
         name = ref_name(r)
@@ -744,6 +768,7 @@ def main():
         len(graph.nodes), len(graph.edges), dict(conf), dict(graph.other_edges)))
 
     srcs = Src(src, lang)
+    args.files = set(files)
     res = compare(lang, graph, refs, srcs, args)
     res["graph"] = graph
     print("reference: %d call-site edges into the corpus (%d caller->callee pairs, %d call sites);"

@@ -3,9 +3,12 @@
 
 For every ``ast.Call`` in the given files whose callee is a plain name (``f()``) or an
 attribute (``x.f()``), jedi's ``Script.goto(line, col, follow_imports=True)`` is asked
-where the callee token is defined. Definitions of type ``function`` or ``class`` whose
-module lies inside ROOT are kept; a class maps to its own ``__init__`` when the class body
-defines one, else to the class itself.
+where the callee token is defined. Definitions of type ``function`` or ``class`` in one of
+the given files (the corpus) are kept; a class maps to the ``__init__`` that ``C()`` runs:
+its own, else the first one found in its in-corpus bases (depth first, left to right), else
+the class itself (no __init__, or one inherited from outside the corpus). A call that jedi
+resolves only outside the corpus (builtins, other modules) gives one record with
+``callee_file: null`` and ``external: <jedi full name>``.
 
 Output: JSON lines, one per (call site, callee definition)::
 
@@ -15,7 +18,7 @@ Output: JSON lines, one per (call site, callee definition)::
      "call_line": 337,         # line of the ast.Call node's start
      "token_line": 337,        # line of the callee name token (differs for a.\n b() chains)
      "callee_file": "json/decoder.py", "callee_line": 343,   # the def (or class) line
-     "callee_kind": "function" | "class" | "init",
+     "callee_kind": "function" | "class" | "init",   # init: the class's (inherited) __init__
      "callee_name": "raw_decode"}
 
 Paths are relative to ROOT. Needs jedi (benches/quality/callgraph/setup.sh installs it in a
@@ -37,11 +40,15 @@ import time
 
 _PROJECT = None
 _ROOT = None
+_FILES = None          # absolute paths of the corpus files (the callee must be one of them)
 _AST_CACHE = {}
+_SCRIPTS = {}
+_INIT_CACHE = {}
 
 
 def _parse_defs(abspath):
-    """{def line -> (kind, name)} and {class line -> __init__ line or None} of a file."""
+    """{def line -> name} and {class line -> (own __init__ line or None, [base token
+    (line, byte col)])} of a file."""
     if abspath in _AST_CACHE:
         return _AST_CACHE[abspath]
     funcs, classes = {}, {}
@@ -59,7 +66,15 @@ def _parse_defs(abspath):
                 for stmt in node.body:
                     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "__init__":
                         init = stmt.lineno  # last one wins, as at run time
-                classes[node.lineno] = init
+                bases = []
+                for b in node.bases:
+                    if isinstance(b, ast.Name):
+                        bases.append((b.lineno, b.col_offset))
+                    elif isinstance(b, ast.Attribute) and b.end_lineno is not None:
+                        bases.append((b.end_lineno, b.end_col_offset - len(b.attr.encode("utf-8"))))
+                    else:
+                        bases.append(None)  # e.g. a call: unknown base
+                classes[node.lineno] = (init, bases)
     _AST_CACHE[abspath] = (funcs, classes)
     return funcs, classes
 
@@ -100,8 +115,8 @@ def _call_sites(tree):
     return stack
 
 
-def _init_worker(root, dynamic_params="local"):
-    global _PROJECT, _ROOT
+def _init_worker(root, files, dynamic_params="local"):
+    global _PROJECT, _ROOT, _FILES
     import jedi
 
     # jedi infers a parameter's type from the calls of its function ("dynamic params").
@@ -112,17 +127,63 @@ def _init_worker(root, dynamic_params="local"):
     jedi.settings.dynamic_params_for_other_modules = dynamic_params == "full"
 
     _ROOT = os.path.realpath(root)
+    _FILES = {os.path.realpath(os.path.join(_ROOT, f)) for f in files}
     _PROJECT = jedi.Project(_ROOT)
     signal.signal(signal.SIGALRM, _on_alarm)
 
 
-def _inside_root(path):
+def _in_corpus(path):
+    """The definition's file if it is one of the corpus files, else None."""
     if path is None:
         return None
     p = os.path.realpath(str(path))
-    if p == _ROOT or p.startswith(_ROOT + os.sep):
-        return p
-    return None
+    return p if p in _FILES else None
+
+
+def _char_col(abspath, line, col_bytes):
+    with open(abspath, "rb") as f:
+        text = f.read().decode("utf-8", "replace").splitlines()
+    t = text[line - 1] if 0 < line <= len(text) else ""
+    return len(t.encode("utf-8")[:col_bytes].decode("utf-8", "replace"))
+
+
+def _constructor(abspath, class_line, depth=0):
+    """What `C()` runs, for class C defined at class_line: (file, line, kind) of the first
+    __init__ found in C and then its in-corpus bases (depth first, left to right: the MRO
+    for single inheritance), or C itself when there is none or a base is outside the corpus
+    or unknown (its __init__, if any, is not a corpus node)."""
+    import jedi
+
+    key = (abspath, class_line)
+    if key in _INIT_CACHE:
+        return _INIT_CACHE[key]
+    _INIT_CACHE[key] = (abspath, class_line, "class")  # cycle guard
+    res = (abspath, class_line, "class")
+    funcs, classes = _parse_defs(abspath)
+    init, bases = classes.get(class_line, (None, []))
+    if init is not None:
+        res = (abspath, init, "init")
+    elif depth < 20:
+        for b in bases:
+            if b is None:
+                break
+            if abspath not in _SCRIPTS:
+                with open(abspath, encoding="utf-8", errors="replace") as f:
+                    _SCRIPTS[abspath] = jedi.Script(f.read(), path=abspath, project=_PROJECT)
+            try:
+                defs = [d for d in _SCRIPTS[abspath].goto(b[0], _char_col(abspath, *b), follow_imports=True)
+                        if d.type == "class"]
+            except Exception:  # noqa: BLE001
+                defs = []
+            target = _in_corpus(defs[0].module_path) if defs else None
+            if target is None or defs[0].line not in _parse_defs(target)[1]:
+                break  # base outside the corpus (object, Exception, ...) or unresolved
+            sub = _constructor(target, defs[0].line, depth + 1)
+            if sub[2] == "init":
+                res = sub
+                break
+    _INIT_CACHE[key] = res
+    return res
 
 
 def process_file(args):
@@ -158,19 +219,20 @@ def process_file(args):
             except Exception:  # noqa: BLE001  (jedi internal errors on odd code)
                 continue
             seen = set()
+            external = None
             for d in defs:
                 if d.type not in ("function", "class"):
                     continue
-                target = _inside_root(d.module_path)
+                target = _in_corpus(d.module_path)
                 if target is None or d.line is None:
+                    external = external or d.full_name or d.name
                     continue
                 funcs, classes = _parse_defs(target)
                 kind, line = d.type, d.line
                 if kind == "class":
                     if line not in classes:
                         continue
-                    if classes[line] is not None:
-                        kind, line = "init", classes[line]
+                    target, line, kind = _constructor(target, line)
                 elif line not in funcs:
                     continue  # e.g. a lambda or a stub; not a def
                 key = (target, line)
@@ -189,6 +251,16 @@ def process_file(args):
                 })
             if seen:
                 stats["resolved_in_corpus"] += 1
+            elif external:
+                # resolved, but outside the corpus (builtins, other stdlib modules): lets
+                # compare.py flag a leindex edge into the corpus there as wrong
+                out.append({
+                    "caller_file": rel,
+                    "caller_line": encl.lineno if encl is not None else None,
+                    "call_line": call.lineno, "token_line": tline,
+                    "callee_file": None, "callee_line": None, "callee_kind": None,
+                    "callee_name": name, "external": external,
+                })
     except _Timeout:
         stats["timed_out"] = True
     finally:
@@ -241,7 +313,7 @@ def main(argv=None):
         totals["files"] += 1
         totals["calls"] += st["calls"]
         totals["resolved_in_corpus"] += st["resolved_in_corpus"]
-        totals["edges"] += len(edges)
+        totals["edges"] += sum(1 for e in edges if e["callee_file"])
         if st["timed_out"]:
             totals["timed_out"].append(st["file"])
         if st["error"]:
@@ -254,13 +326,13 @@ def main(argv=None):
                 st.get("seconds", 0), " TIMEOUT" if st["timed_out"] else ""), file=sys.stderr)
 
     if a.jobs <= 1:
-        _init_worker(root, a.dynamic_params)
+        _init_worker(root, files, a.dynamic_params)
         for w in work:
             consume(process_file(w))
     else:
         import multiprocessing as mp
 
-        with mp.Pool(a.jobs, initializer=_init_worker, initargs=(root, a.dynamic_params)) as pool:
+        with mp.Pool(a.jobs, initializer=_init_worker, initargs=(root, files, a.dynamic_params)) as pool:
             for res in pool.imap_unordered(process_file, work):
                 consume(res)
     if a.out:
