@@ -48,8 +48,7 @@ struct GraphOut<'a> {
 }
 
 pub fn run(a: GraphArgs) -> anyhow::Result<()> {
-    let (_, store) = a.query.open()?;
-    let graph = store.graph()?;
+    let (_, _store, graph) = a.query.open_graph()?;
     let id_of = |n| match &graph.g[n] {
         GNode::Symbol(i) => Some(graph.symbols[*i].id),
         _ => None,

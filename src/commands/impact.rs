@@ -105,8 +105,7 @@ impl std::fmt::Display for FailAbove {
 impl std::error::Error for FailAbove {}
 
 pub fn run(a: ImpactArgs) -> anyhow::Result<()> {
-    let (root, store) = a.query.open()?;
-    let graph = store.graph()?;
+    let (root, _store, graph) = a.query.open_graph()?;
     let opts = ImpactOptions {
         direction: match a.direction {
             Direction::Up => ImpactDirection::Up,

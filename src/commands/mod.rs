@@ -44,6 +44,27 @@ impl QueryArgs {
     }
 }
 
+impl QueryArgs {
+    /// Open the index and its resolved graph, resolving first if an incremental index
+    /// run left the graph stale (a note goes to stderr, as it can take seconds).
+    pub fn open_graph(
+        &self,
+    ) -> anyhow::Result<(PathBuf, leindex::core::store::Store, leindex::core::graph::Graph)> {
+        let (root, mut store) = self.open()?;
+        let t = std::time::Instant::now();
+        if let Some(s) = leindex::core::index::ensure_linked(&root, &mut store)? {
+            if t.elapsed().as_millis() > 500 {
+                eprintln!(
+                    "resolved the graph after the last index run ({:.1}s)",
+                    s.elapsed_ms as f64 / 1000.0
+                );
+            }
+        }
+        let graph = store.graph()?;
+        Ok((root, store, graph))
+    }
+}
+
 /// Write to stdout; a closed pipe (`leindex symbols | head`) ends quietly.
 pub fn emit(text: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();

@@ -6,12 +6,12 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
-use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
+use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
 use crate::core::graph_store::{GraphInput, GraphNode};
 use crate::core::lang::{Language, SymbolKind};
-use crate::core::resolve::{Confidence, Dst, LinkKind};
+use crate::core::resolve::{Confidence, Dst, Link, LinkKind};
 
 /// A node of the graph.
 #[derive(Debug, Clone)]
@@ -162,69 +162,87 @@ impl Graph {
         self.g.edge_count()
     }
 
-    /// PageRank over calls, inheritance and implementation edges (damping 0.85, 30
-    /// iterations or until the change is below 1e-7), per symbol id, summing to 1 over
-    /// all nodes. Rank flows from caller to callee: what many important things use
-    /// ranks high.
-    pub fn pagerank(&self) -> Vec<(i64, f32)> {
-        let n = self.g.node_bound();
-        if n == 0 {
-            return Vec::new();
-        }
-        let live: Vec<bool> = (0..n)
-            .map(|i| self.g.node_weight(NodeIndex::new(i)).is_some())
-            .collect();
-        let count = live.iter().filter(|&&b| b).count() as f64;
-        let mut out_deg = vec![0u32; n];
-        let mut edges: Vec<(u32, u32)> = Vec::with_capacity(self.g.edge_count());
-        for e in (&self.g).edge_references() {
-            if e.weight().kind == LinkKind::Contains {
+    /// Centrality of a symbol: its PageRank scaled so that the average symbol has 1.0.
+    pub fn centrality(&self, id: i64) -> f64 {
+        self.ranks.get(&id).map_or(0.0, |&r| f64::from(r))
+    }
+}
+
+/// PageRank over resolved calls, inheritance and implementation edges (damping 0.85, at
+/// most 30 iterations, stopping when the total change is below 1e-7). Nodes are the
+/// symbols, each file's module-level code and each external placeholder; rank flows
+/// from caller to callee, so what many important things use ranks high. Returned per
+/// symbol id, scaled so that the average symbol has 1.0.
+pub fn pagerank(symbol_ids: &[i64], links: &[(i64, Vec<Link>)]) -> Vec<(i64, f32)> {
+    let mut index: HashMap<i64, u32> = HashMap::with_capacity(symbol_ids.len());
+    for (i, &id) in symbol_ids.iter().enumerate() {
+        index.insert(id, i as u32);
+    }
+    let mut n = symbol_ids.len() as u32;
+    let mut externals: HashMap<&str, u32> = HashMap::new();
+    let mut edges: Vec<(u32, u32)> = Vec::new();
+    for (_, ls) in links {
+        let mut file_node = None;
+        for l in ls {
+            if l.kind == LinkKind::Contains {
                 continue;
             }
-            let (s, d) = (e.source().index(), e.target().index());
+            let s = match l.src.and_then(|s| index.get(&s).copied()) {
+                Some(s) => s,
+                None => *file_node.get_or_insert_with(|| {
+                    n += 1;
+                    n - 1
+                }),
+            };
+            let d = match &l.dst {
+                Dst::Node(id) => match index.get(id) {
+                    Some(&d) => d,
+                    None => continue,
+                },
+                Dst::External(name) => *externals.entry(name.as_str()).or_insert_with(|| {
+                    n += 1;
+                    n - 1
+                }),
+            };
             if s != d {
-                out_deg[s] += 1;
-                edges.push((s as u32, d as u32));
+                edges.push((s, d));
             }
         }
-        let d = 0.85f64;
-        let mut rank: Vec<f64> = live
-            .iter()
-            .map(|&l| if l { 1.0 / count } else { 0.0 })
-            .collect();
-        let mut next = vec![0.0f64; n];
-        for _ in 0..30 {
-            let dangling: f64 = (0..n)
-                .filter(|&i| live[i] && out_deg[i] == 0)
-                .map(|i| rank[i])
-                .sum();
-            let base = (1.0 - d) / count + d * dangling / count;
-            for (i, x) in next.iter_mut().enumerate() {
-                *x = if live[i] { base } else { 0.0 };
-            }
-            for &(s, t) in &edges {
-                next[t as usize] += d * rank[s as usize] / f64::from(out_deg[s as usize]);
-            }
-            let delta: f64 = rank.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum();
-            std::mem::swap(&mut rank, &mut next);
-            if delta < 1e-7 {
-                break;
-            }
+    }
+    let n = n as usize;
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut out_deg = vec![0u32; n];
+    for &(s, _) in &edges {
+        out_deg[s as usize] += 1;
+    }
+    let d = 0.85f64;
+    let count = n as f64;
+    let mut rank = vec![1.0 / count; n];
+    let mut next = vec![0.0f64; n];
+    for _ in 0..30 {
+        let dangling: f64 = (0..n).filter(|&i| out_deg[i] == 0).map(|i| rank[i]).sum();
+        let base = (1.0 - d) / count + d * dangling / count;
+        next.iter_mut().for_each(|x| *x = base);
+        for &(s, t) in &edges {
+            next[t as usize] += d * rank[s as usize] / f64::from(out_deg[s as usize]);
         }
-        let mut out: Vec<(i64, f32)> = self
-            .by_id
-            .iter()
-            .map(|(&id, &ix)| (id, rank[ix.index()] as f32))
-            .collect();
-        out.sort_unstable_by_key(|p| p.0);
-        out
+        let delta: f64 = rank.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum();
+        std::mem::swap(&mut rank, &mut next);
+        if delta < 1e-7 {
+            break;
+        }
     }
-
-    /// Centrality of a symbol scaled so that the average node has 1.0.
-    pub fn centrality(&self, id: i64) -> f64 {
-        let n = self.g.node_count().max(1) as f64;
-        self.ranks.get(&id).map_or(0.0, |&r| f64::from(r) * n)
-    }
+    let symbols = symbol_ids.len().max(1) as f64;
+    let total: f64 = rank[..symbol_ids.len()].iter().sum::<f64>().max(f64::MIN_POSITIVE);
+    let mut out: Vec<(i64, f32)> = symbol_ids
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| (id, (rank[i] / total * symbols) as f32))
+        .collect();
+    out.sort_unstable_by_key(|p| p.0);
+    out
 }
 
 /// Which way `impact` walks.

@@ -56,7 +56,8 @@ pub fn resolve_input(
         let mut st = conn
             .prepare(
                 "SELECT file_id, id, parent_id, kind, name, qualified_name, parent_name,
-                        signature, receiver, parameters
+                        CASE WHEN signature LIKE 'func (%' THEN signature ELSE '' END,
+                        parameters
                  FROM nodes ORDER BY file_id, id",
             )
             .map_err(&e)?;
@@ -65,7 +66,7 @@ pub fn resolve_input(
             let fid: i64 = r.get(0).map_err(&e)?;
             let Some(&i) = pos.get(&fid) else { continue };
             let kind: String = r.get(3).map_err(&e)?;
-            let params: String = r.get(9).map_err(&e)?;
+            let params: String = r.get(8).map_err(&e)?;
             files[i].nodes.push(NodeIn {
                 id: r.get(1).map_err(&e)?,
                 parent_id: r.get(2).map_err(&e)?,
@@ -74,7 +75,6 @@ pub fn resolve_input(
                 qualified_name: r.get(5).map_err(&e)?,
                 parent_name: r.get(6).map_err(&e)?,
                 signature: r.get(7).map_err(&e)?,
-                receiver: r.get(8).map_err(&e)?,
                 parameters: serde_json::from_str(&params).unwrap_or_default(),
             });
         }

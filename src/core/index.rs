@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use crate::core::error::{Error, Result};
 use crate::core::lang::{parse_and_extract, FileContext, FileExtract, EXTRACT_VERSION};
-use crate::core::graph::Graph;
+use crate::core::graph;
 use crate::core::graph_store;
 use crate::core::resolve::{Confidence, LinkKind, Universe};
 use crate::core::store::{self, FileInfo, FileRow, Store};
@@ -211,9 +211,12 @@ pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<
                 progress,
             };
             write_all(&writer, run, &mut summary)?;
+            // Resolution is global (one file can change what names mean in others) and
+            // costs seconds on large repositories: an incremental run marks the graph
+            // stale, and the first command that reads it resolves (`ensure_linked`).
             let f = &summary.files;
-            if f.new + f.changed + f.removed > 0 || !has_links(&writer)? {
-                summary.resolution = Some(link(&writer, &walked.manifests)?);
+            if f.new + f.changed + f.removed > 0 {
+                writer.set_meta(GRAPH_STALE, "1")?;
             }
             finish_meta(&writer, started, started_ns)?;
             writer.commit()?;
@@ -271,13 +274,27 @@ pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<
     Ok(summary)
 }
 
-/// Resolve every call site and inheritance fact, store the edges and PageRank.
+/// Resolve every call site and inheritance fact, store the edges and PageRank, and
+/// mark the graph current.
 fn link(writer: &store::Writer, manifests: &Manifests) -> Result<ResolutionSummary> {
     let t = Instant::now();
+    let trace = std::env::var_os("LEINDEX_TRACE").is_some();
+    let lap = |what: &str| {
+        if trace {
+            eprintln!("[trace] {what}: {} ms", t.elapsed().as_millis());
+        }
+    };
     let prefix = |lang, path: &str| walk::name_prefix(manifests, lang, path);
     let input = graph_store::resolve_input(writer.conn(), writer.path(), &prefix)?;
+    lap("loaded");
+    let node_ids: Vec<i64> = input
+        .iter()
+        .flat_map(|f| f.nodes.iter().map(|n| n.id))
+        .collect();
     let universe = Universe::build(input);
+    lap("universe");
     let resolved = universe.resolve_all();
+    lap("resolved");
     drop(universe);
     let mut out = ResolutionSummary::default();
     for c in Confidence::ALL {
@@ -294,25 +311,36 @@ fn link(writer: &store::Writer, manifests: &Manifests) -> Result<ResolutionSumma
         }
     }
     graph_store::write_links(writer.conn(), writer.path(), &resolved.links)?;
-    drop(resolved);
-    let input = graph_store::load_graph(writer.conn(), writer.path(), false)?;
-    let graph = Graph::build(input);
-    let ranks = graph.pagerank();
+    lap("written");
+    let ranks = graph::pagerank(&node_ids, &resolved.links);
+    lap("pagerank");
     graph_store::write_blob(
         writer.conn(),
         writer.path(),
         "ranks",
         &graph_store::encode_ranks(&ranks),
     )?;
+    writer.set_meta(GRAPH_STALE, "0")?;
     out.elapsed_ms = t.elapsed().as_millis() as u64;
     Ok(out)
 }
 
-fn has_links(writer: &store::Writer) -> Result<bool> {
-    writer
-        .conn()
-        .query_row("SELECT EXISTS (SELECT 1 FROM blobs WHERE key = 'ranks')", [], |r| r.get(0))
-        .map_err(store::db_err(writer.path()))
+/// Meta key: "1" when files changed since the graph was last resolved.
+const GRAPH_STALE: &str = "graph_stale";
+
+/// Bring the resolved graph up to date if an incremental run left it stale: the
+/// commands that read the graph call this first. Returns the resolution summary when
+/// it resolved.
+pub fn ensure_linked(root: &Path, store: &mut Store) -> Result<Option<ResolutionSummary>> {
+    let stale = store.meta()?.get(GRAPH_STALE).is_none_or(|v| v != "0");
+    if !stale {
+        return Ok(None);
+    }
+    let walked = walk::walk(root, DEFAULT_MAX_FILE_SIZE);
+    let writer = store.writer()?;
+    let summary = link(&writer, &walked.manifests)?;
+    writer.commit()?;
+    Ok(Some(summary))
 }
 
 fn note_skip(summary: &mut IndexSummary, s: &Skipped) {

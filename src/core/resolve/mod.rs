@@ -125,8 +125,8 @@ pub struct NodeIn {
     pub name: String,
     pub qualified_name: String,
     pub parent_name: Option<String>,
+    /// Only Go methods' signatures are needed (the receiver's name); others may be empty.
     pub signature: String,
-    pub receiver: Option<String>,
     pub parameters: Vec<Param>,
 }
 
