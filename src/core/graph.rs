@@ -29,6 +29,8 @@ pub struct GEdge {
     pub kind: LinkKind,
     pub confidence: Confidence,
     pub line: u32,
+    /// Index of the file of the call site in `Graph::file_names` (u32::MAX: none).
+    pub file: u32,
 }
 
 pub struct Graph {
@@ -38,8 +40,6 @@ pub struct Graph {
     by_id: HashMap<i64, NodeIndex<u32>>,
     files: HashMap<String, NodeIndex<u32>>,
     externals: HashMap<String, NodeIndex<u32>>,
-    /// File of each edge's call site (interned).
-    edge_file: HashMap<EdgeIndex<u32>, u32>,
     file_names: Vec<String>,
 }
 
@@ -59,6 +59,7 @@ impl Graph {
                         kind: LinkKind::Contains,
                         confidence: Confidence::Exact,
                         line: n.line,
+                        file: u32::MAX,
                     },
                 );
             }
@@ -70,9 +71,10 @@ impl Graph {
             by_id,
             files: HashMap::new(),
             externals: HashMap::new(),
-            edge_file: HashMap::new(),
             file_names: Vec::new(),
         };
+        let edges: usize = input.links.iter().map(|(_, l)| l.len()).sum();
+        graph.g.reserve_edges(edges);
         for (file, links) in input.links {
             let fi = graph.file_names.len() as u32;
             graph.file_names.push(file.clone());
@@ -91,16 +93,16 @@ impl Graph {
                     },
                     Dst::External(name) => graph.external_node(name),
                 };
-                let e = graph.g.add_edge(
+                graph.g.add_edge(
                     src,
                     dst,
                     GEdge {
                         kind: l.kind,
                         confidence: l.confidence,
                         line: l.line,
+                        file: fi,
                     },
                 );
-                graph.edge_file.insert(e, fi);
             }
         }
         graph
@@ -137,9 +139,8 @@ impl Graph {
     }
 
     pub fn file_of_edge(&self, e: EdgeIndex<u32>) -> Option<&str> {
-        self.edge_file
-            .get(&e)
-            .map(|&i| self.file_names[i as usize].as_str())
+        let i = self.g.edge_weight(e)?.file;
+        self.file_names.get(i as usize).map(String::as_str)
     }
 
     pub fn symbol(&self, n: NodeIndex<u32>) -> Option<&GraphNode> {

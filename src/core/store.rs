@@ -309,10 +309,21 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(db_err(&self.path))
     }
 
+    /// Mark the resolved graph out of date, so the next reader resolves again.
+    pub fn mark_graph_stale(&self) -> Result<()> {
+        self.set_meta("graph_stale", "1")
+    }
+
     /// The resolved graph, with PageRank.
     pub fn graph(&self) -> Result<crate::core::graph::Graph> {
+        let t = std::time::Instant::now();
         let input = crate::core::graph_store::load_graph(&self.conn, &self.path, true)?;
-        Ok(crate::core::graph::Graph::build(input))
+        let loaded = t.elapsed();
+        let g = crate::core::graph::Graph::build(input);
+        if std::env::var_os("LEINDEX_TRACE").is_some() {
+            eprintln!("[trace] graph: read {} ms, built {} ms", loaded.as_millis(), t.elapsed().as_millis());
+        }
+        Ok(g)
     }
 
     /// Start the run's single transaction.
