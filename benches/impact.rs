@@ -39,7 +39,11 @@ fn main() {
     if Store::open(&corpus).is_err() {
         let t = Instant::now();
         index::run(&corpus, &IndexOptions::default(), &NoProgress).expect("index the corpus");
-        println!("indexed {} in {:.1}s", corpus.display(), t.elapsed().as_secs_f64());
+        println!(
+            "indexed {} in {:.1}s",
+            corpus.display(),
+            t.elapsed().as_secs_f64()
+        );
     }
     let mut store = Store::open(&corpus).expect("open the index");
     store.mark_graph_stale().expect("mark stale");

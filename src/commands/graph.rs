@@ -88,13 +88,17 @@ pub fn run(a: GraphArgs) -> anyhow::Result<()> {
                 }
             })
             .collect();
-        edges.sort_by(|a, b| (a.file, a.line, a.kind, a.target).cmp(&(b.file, b.line, b.kind, b.target)));
+        edges.sort_by(|a, b| {
+            (a.file, a.line, a.kind, a.target).cmp(&(b.file, b.line, b.kind, b.target))
+        });
         return emit_json(&GraphOut { nodes, edges });
     }
     let mut counts = std::collections::BTreeMap::<(&str, &str), u64>::new();
     for e in (&graph.g).edge_references() {
         let w = e.weight();
-        *counts.entry((w.kind.as_str(), w.confidence.as_str())).or_default() += 1;
+        *counts
+            .entry((w.kind.as_str(), w.confidence.as_str()))
+            .or_default() += 1;
     }
     let mut t = table();
     t.set_header(vec!["edge kind", "confidence", "edges"]);

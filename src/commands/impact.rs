@@ -167,7 +167,12 @@ fn render(r: &ImpactReport, since: Option<&str>) -> String {
         None => {}
     }
     for t in &r.targets {
-        out.push_str(&format!("Target: {} ({}, {})\n", t.qualified_name, t.kind, location(t)));
+        out.push_str(&format!(
+            "Target: {} ({}, {})\n",
+            t.qualified_name,
+            t.kind,
+            location(t)
+        ));
     }
     for f in &r.changed_files_without_symbols {
         out.push_str(&format!("Changed outside any symbol: {f}\n"));
@@ -179,17 +184,33 @@ fn render(r: &ImpactReport, since: Option<&str>) -> String {
         ));
     } else {
         let mut t = table();
-        t.set_header(vec!["depth", "dir", "symbol", "kind", "location", "confidence", "via"]);
+        t.set_header(vec![
+            "depth",
+            "dir",
+            "symbol",
+            "kind",
+            "location",
+            "confidence",
+            "via",
+        ]);
         for a in &r.affected {
             let via = if a.path.len() > 2 {
-                format!("{} ({} hops)", a.via.as_deref().unwrap_or(""), a.path.len() - 1)
+                format!(
+                    "{} ({} hops)",
+                    a.via.as_deref().unwrap_or(""),
+                    a.path.len() - 1
+                )
             } else {
                 a.via.clone().unwrap_or_default()
             };
             t.add_row(vec![
                 a.depth.to_string(),
                 a.direction.clone().unwrap_or_default(),
-                format!("{}{}", a.qualified_name, if a.is_test { "  [test]" } else { "" }),
+                format!(
+                    "{}{}",
+                    a.qualified_name,
+                    if a.is_test { "  [test]" } else { "" }
+                ),
                 a.kind.clone(),
                 location(a),
                 a.confidence.clone(),

@@ -49,7 +49,11 @@ impl QueryArgs {
     /// run left the graph stale (a note goes to stderr, as it can take seconds).
     pub fn open_graph(
         &self,
-    ) -> anyhow::Result<(PathBuf, leindex::core::store::Store, leindex::core::graph::Graph)> {
+    ) -> anyhow::Result<(
+        PathBuf,
+        leindex::core::store::Store,
+        leindex::core::graph::Graph,
+    )> {
         let (root, mut store) = self.open()?;
         let t = std::time::Instant::now();
         if let Some(s) = leindex::core::index::ensure_linked(&root, &mut store)? {

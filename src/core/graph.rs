@@ -236,7 +236,10 @@ pub fn pagerank(symbol_ids: &[i64], links: &[(i64, Vec<Link>)]) -> Vec<(i64, f32
         }
     }
     let symbols = symbol_ids.len().max(1) as f64;
-    let total: f64 = rank[..symbol_ids.len()].iter().sum::<f64>().max(f64::MIN_POSITIVE);
+    let total: f64 = rank[..symbol_ids.len()]
+        .iter()
+        .sum::<f64>()
+        .max(f64::MIN_POSITIVE);
     let mut out: Vec<(i64, f32)> = symbol_ids
         .iter()
         .enumerate()
@@ -398,7 +401,10 @@ pub fn is_test_file(path: &str) -> bool {
         return true;
     }
     if let Some(stem) = name.strip_suffix(".py") {
-        return stem.starts_with("test_") || stem.ends_with("_test") || in_dir("tests") || in_dir("test");
+        return stem.starts_with("test_")
+            || stem.ends_with("_test")
+            || in_dir("tests")
+            || in_dir("test");
     }
     if name.ends_with(".rs") {
         return in_dir("tests");
@@ -426,10 +432,15 @@ pub fn is_test_symbol(s: &GraphNode) -> bool {
                     .iter()
                     .any(|p| s.name.starts_with(p))
         }
-        Language::Rust => s.decorators.iter().any(|d| {
-            let d = d.replace(' ', "");
-            d == "#[test]" || d.ends_with("::test]") || d.starts_with("#[test_case") || d.starts_with("#[rstest")
-        }) || (is_test_file(&s.file) && s.kind == SymbolKind::Function),
+        Language::Rust => {
+            s.decorators.iter().any(|d| {
+                let d = d.replace(' ', "");
+                d == "#[test]"
+                    || d.ends_with("::test]")
+                    || d.starts_with("#[test_case")
+                    || d.starts_with("#[rstest")
+            }) || (is_test_file(&s.file) && s.kind == SymbolKind::Function)
+        }
         _ => is_test_file(&s.file),
     }
 }

@@ -126,7 +126,10 @@ pub fn resolve_input(
                 };
                 files[i].inherits.push(InheritIn {
                     src_id: r.get(7).map_err(&e)?,
-                    child: r.get::<_, Option<String>>(3).map_err(&e)?.unwrap_or_default(),
+                    child: r
+                        .get::<_, Option<String>>(3)
+                        .map_err(&e)?
+                        .unwrap_or_default(),
                     base: target,
                     relation,
                     line,
@@ -310,7 +313,9 @@ pub fn load_graph(conn: &Connection, path: &Path, with_ranks: bool) -> Result<Gr
     let mut ranks = HashMap::new();
     if with_ranks {
         let data: Option<Vec<u8>> = conn
-            .query_row("SELECT data FROM blobs WHERE key = 'ranks'", [], |r| r.get(0))
+            .query_row("SELECT data FROM blobs WHERE key = 'ranks'", [], |r| {
+                r.get(0)
+            })
             .map(Some)
             .or_else(|err| match err {
                 rusqlite::Error::QueryReturnedNoRows => Ok(None),

@@ -47,10 +47,7 @@ pub fn find_targets(graph: &Graph, query: &str, all: bool) -> Result<Vec<Nx>> {
             n == query
                 || (q.len() > query.len()
                     && q.ends_with(query)
-                    && matches!(
-                        q.as_bytes()[q.len() - query.len() - 1],
-                        b':' | b'.' | b'/'
-                    ))
+                    && matches!(q.as_bytes()[q.len() - query.len() - 1], b':' | b'.' | b'/'))
         });
     }
     if found.is_empty() {
@@ -66,7 +63,13 @@ pub fn find_targets(graph: &Graph, query: &str, all: bool) -> Result<Vec<Nx>> {
             let mut candidates: Vec<String> = found
                 .iter()
                 .map(|&n| match graph.symbol(n) {
-                    Some(s) => format!("  {} ({} {}:{})", s.qualified_name, s.kind.as_str(), s.file, s.line),
+                    Some(s) => format!(
+                        "  {} ({} {}:{})",
+                        s.qualified_name,
+                        s.kind.as_str(),
+                        s.file,
+                        s.line
+                    ),
                     None => format!("  {}", graph.label(n)),
                 })
                 .collect();
@@ -347,13 +350,20 @@ pub fn impact(graph: &Graph, targets: &[Nx], opts: &ImpactOptions) -> ImpactRepo
         })
         .collect();
     affected.sort_by(|a, b| {
-        (a.direction.as_deref(), a.depth, &a.file, a.line, &a.qualified_name).cmp(&(
-            b.direction.as_deref(),
-            b.depth,
-            &b.file,
-            b.line,
-            &b.qualified_name,
-        ))
+        (
+            a.direction.as_deref(),
+            a.depth,
+            &a.file,
+            a.line,
+            &a.qualified_name,
+        )
+            .cmp(&(
+                b.direction.as_deref(),
+                b.depth,
+                &b.file,
+                b.line,
+                &b.qualified_name,
+            ))
     });
     let target_items: Vec<ImpactItem> = targets.iter().map(|&t| item(graph, t)).collect();
     let up: Vec<&ImpactItem> = affected
@@ -431,9 +441,13 @@ pub fn impact(graph: &Graph, targets: &[Nx], opts: &ImpactOptions) -> ImpactRepo
 /// confidence, tests green, externals dashed.
 pub fn to_dot(graph: &Graph, report: &ImpactReport, min_confidence: Confidence) -> String {
     let set: HashSet<Nx> = report.nodes.iter().copied().collect();
-    let targets: HashSet<Nx> = report.nodes[..report.targets.len()].iter().copied().collect();
+    let targets: HashSet<Nx> = report.nodes[..report.targets.len()]
+        .iter()
+        .copied()
+        .collect();
     let q = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
-    let mut out = String::from("digraph impact {\n  rankdir=LR;\n  node [shape=ellipse, fontsize=10];\n");
+    let mut out =
+        String::from("digraph impact {\n  rankdir=LR;\n  node [shape=ellipse, fontsize=10];\n");
     let mut ordered: Vec<Nx> = set.iter().copied().collect();
     ordered.sort();
     for &n in &ordered {
@@ -470,7 +484,10 @@ pub fn to_dot(graph: &Graph, report: &ImpactReport, min_confidence: Confidence) 
     edges.sort();
     edges.dedup();
     for (a, b, label) in edges {
-        out.push_str(&format!("  n{a} -> n{b} [label={}, fontsize=8];\n", q(&label)));
+        out.push_str(&format!(
+            "  n{a} -> n{b} [label={}, fontsize=8];\n",
+            q(&label)
+        ));
     }
     out.push_str("}\n");
     out

@@ -23,9 +23,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::core::error::{Error, Result};
-use crate::core::lang::{parse_and_extract, FileContext, FileExtract, EXTRACT_VERSION};
 use crate::core::graph;
 use crate::core::graph_store;
+use crate::core::lang::{parse_and_extract, FileContext, FileExtract, EXTRACT_VERSION};
 use crate::core::resolve::{Confidence, LinkKind, Universe};
 use crate::core::store::{self, FileInfo, FileRow, Store};
 use crate::core::walk::{self, Candidate, Manifests, SkipReason, Skipped, INDEX_DIR};

@@ -321,7 +321,11 @@ impl Store {
         let loaded = t.elapsed();
         let g = crate::core::graph::Graph::build(input);
         if std::env::var_os("LEINDEX_TRACE").is_some() {
-            eprintln!("[trace] graph: read {} ms, built {} ms", loaded.as_millis(), t.elapsed().as_millis());
+            eprintln!(
+                "[trace] graph: read {} ms, built {} ms",
+                loaded.as_millis(),
+                t.elapsed().as_millis()
+            );
         }
         Ok(g)
     }

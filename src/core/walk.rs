@@ -266,7 +266,8 @@ pub fn name_prefix(m: &Manifests, language: Language, rel_path: &str) -> String 
         }
         Language::Rust => {
             let (krate, inside) = match nearest(&m.crates, rel_path) {
-                Some((dir, name)) => (name.to_string(), strip_dir(dir, rel_path)),
+                // As paths spell it: `regex-syntax` is `regex_syntax` in code.
+                Some((dir, name)) => (name.replace('-', "_"), strip_dir(dir, rel_path)),
                 None => ("crate".to_string(), rel_path),
             };
             let inside = inside.strip_prefix("src/").unwrap_or(inside);

@@ -10,11 +10,7 @@ use serde_json::Value;
 fn graph(fixture: &str) -> Value {
     let repo = Repo::from_fixture(fixture);
     repo.index();
-    let out = repo
-        .cmd()
-        .args(["graph", "--json"])
-        .assert()
-        .success();
+    let out = repo.cmd().args(["graph", "--json"]).assert().success();
     parse_json(out.get_output())
 }
 
@@ -61,34 +57,154 @@ fn python_calls_resolve_through_scopes_imports_and_classes() {
     let es = edges(&g);
     let c = "shop/cart.py::Cart";
     // self.m() through the class; a dataclass without __init__ is called as the class.
-    has(&es, "calls", "exact", &format!("{c}.add"), &format!("{c}._check"));
-    has(&es, "calls", "exact", &format!("{c}.add"), "shop/cart.py::LineItem");
+    has(
+        &es,
+        "calls",
+        "exact",
+        &format!("{c}.add"),
+        &format!("{c}._check"),
+    );
+    has(
+        &es,
+        "calls",
+        "exact",
+        &format!("{c}.add"),
+        "shop/cart.py::LineItem",
+    );
     // `from .pricing import quote`, `import shop.pricing as pricing`, an alias.
-    has(&es, "calls", "import", &format!("{c}.total"), "shop/pricing.py::quote");
-    has(&es, "calls", "import", &format!("{c}.loyalty_total"), "shop/pricing.py::loyalty_rate");
-    has(&es, "calls", "import", &format!("{c}.loyalty_total"), "shop/pricing.py::apply_discount");
-    has(&es, "calls", "exact", &format!("{c}.loyalty_total"), &format!("{c}.total"));
+    has(
+        &es,
+        "calls",
+        "import",
+        &format!("{c}.total"),
+        "shop/pricing.py::quote",
+    );
+    has(
+        &es,
+        "calls",
+        "import",
+        &format!("{c}.loyalty_total"),
+        "shop/pricing.py::loyalty_rate",
+    );
+    has(
+        &es,
+        "calls",
+        "import",
+        &format!("{c}.loyalty_total"),
+        "shop/pricing.py::apply_discount",
+    );
+    has(
+        &es,
+        "calls",
+        "exact",
+        &format!("{c}.loyalty_total"),
+        &format!("{c}.total"),
+    );
     // cls(...) is the constructor; `from . import models` then models.Product.from_row.
-    has(&es, "calls", "exact", &format!("{c}.from_skus"), &format!("{c}.__init__"));
-    has(&es, "calls", "import", &format!("{c}.from_skus"), "shop/models.py::Product.from_row");
+    has(
+        &es,
+        "calls",
+        "exact",
+        &format!("{c}.from_skus"),
+        &format!("{c}.__init__"),
+    );
+    has(
+        &es,
+        "calls",
+        "import",
+        &format!("{c}.from_skus"),
+        "shop/models.py::Product.from_row",
+    );
     // super().__init__ and a constructor inside the class's own static method.
-    has(&es, "calls", "exact", "shop/models.py::Product.__init__", "shop/models.py::Base.__init__");
-    has(&es, "calls", "exact", "shop/models.py::Product.from_row", "shop/models.py::Product.__init__");
+    has(
+        &es,
+        "calls",
+        "exact",
+        "shop/models.py::Product.__init__",
+        "shop/models.py::Base.__init__",
+    );
+    has(
+        &es,
+        "calls",
+        "exact",
+        "shop/models.py::Product.from_row",
+        "shop/models.py::Product.__init__",
+    );
     // Through the package's __init__.py re-export.
-    has(&es, "calls", "import", "tests/test_cart.py::CartTest.setUp", &format!("{c}.__init__"));
-    has(&es, "calls", "import", "tests/test_cart.py::CartTest.test_total_uses_quote", "shop/pricing.py::quote");
+    has(
+        &es,
+        "calls",
+        "import",
+        "tests/test_cart.py::CartTest.setUp",
+        &format!("{c}.__init__"),
+    );
+    has(
+        &es,
+        "calls",
+        "import",
+        "tests/test_cart.py::CartTest.test_total_uses_quote",
+        "shop/pricing.py::quote",
+    );
     // Inheritance, and an external base's methods.
-    has(&es, "inherits", "exact", "shop/models.py::DigitalProduct", "shop/models.py::Product");
-    has(&es, "inherits", "exact", "shop/models.py::DigitalProduct", "shop/models.py::Taxable");
-    has(&es, "inherits", "exact", "shop/models.py::Product", "shop/models.py::Base");
-    has(&es, "calls", "import", "tests/test_cart.py::CartTest.test_add_returns_line", "unittest.TestCase.assertEqual");
+    has(
+        &es,
+        "inherits",
+        "exact",
+        "shop/models.py::DigitalProduct",
+        "shop/models.py::Product",
+    );
+    has(
+        &es,
+        "inherits",
+        "exact",
+        "shop/models.py::DigitalProduct",
+        "shop/models.py::Taxable",
+    );
+    has(
+        &es,
+        "inherits",
+        "exact",
+        "shop/models.py::Product",
+        "shop/models.py::Base",
+    );
+    has(
+        &es,
+        "calls",
+        "import",
+        "tests/test_cart.py::CartTest.test_add_returns_line",
+        "unittest.TestCase.assertEqual",
+    );
     // Module-level code calls from the file; a library function is an external placeholder.
-    has(&es, "calls", "import", "shop/pricing.py", "logging.getLogger");
+    has(
+        &es,
+        "calls",
+        "import",
+        "shop/pricing.py",
+        "logging.getLogger",
+    );
     // A module-level variable of unknown type: unresolved, never guessed.
-    has(&es, "calls", "unresolved", "shop/pricing.py::logged.wrapper", "log.debug");
-    has(&es, "calls", "unresolved", &format!("{c}.add"), "self.items.append");
+    has(
+        &es,
+        "calls",
+        "unresolved",
+        "shop/pricing.py::logged.wrapper",
+        "log.debug",
+    );
+    has(
+        &es,
+        "calls",
+        "unresolved",
+        &format!("{c}.add"),
+        "self.items.append",
+    );
     // A local variable of unknown type: a name-only match, marked as such.
-    has(&es, "calls", "name", &format!("{c}.from_skus"), &format!("{c}.add"));
+    has(
+        &es,
+        "calls",
+        "name",
+        &format!("{c}.from_skus"),
+        &format!("{c}.add"),
+    );
 }
 
 #[test]
@@ -96,23 +212,95 @@ fn typescript_calls_resolve_through_imports_this_and_extends() {
     let g = graph("typescript");
     let es = edges(&g);
     let c = "src/cart.ts::Cart";
-    has(&es, "calls", "exact", &format!("{c}.add"), &format!("{c}.check"));
-    has(&es, "calls", "exact", &format!("{c}.add"), "src/cart.ts::CartLine.constructor");
-    has(&es, "calls", "exact", &format!("{c}.add"), "src/models.ts::BaseModel.touch");
+    has(
+        &es,
+        "calls",
+        "exact",
+        &format!("{c}.add"),
+        &format!("{c}.check"),
+    );
+    has(
+        &es,
+        "calls",
+        "exact",
+        &format!("{c}.add"),
+        "src/cart.ts::CartLine.constructor",
+    );
+    has(
+        &es,
+        "calls",
+        "exact",
+        &format!("{c}.add"),
+        "src/models.ts::BaseModel.touch",
+    );
     // A default import, an aliased named import and a namespace member.
-    has(&es, "calls", "import", &format!("{c}.total"), "src/pricing.ts::quote");
-    has(&es, "calls", "import", &format!("{c}.withDiscount"), "src/pricing.ts::applyDiscount");
-    has(&es, "calls", "import", &format!("{c}.withDiscount"), "src/pricing.ts::Pricing.round2");
-    has(&es, "calls", "exact", "src/pricing.ts::quote", "src/pricing.ts::Pricing.round2");
-    has(&es, "calls", "exact", "src/CartView.tsx::CartView", "src/CartView.tsx::formatMoney");
+    has(
+        &es,
+        "calls",
+        "import",
+        &format!("{c}.total"),
+        "src/pricing.ts::quote",
+    );
+    has(
+        &es,
+        "calls",
+        "import",
+        &format!("{c}.withDiscount"),
+        "src/pricing.ts::applyDiscount",
+    );
+    has(
+        &es,
+        "calls",
+        "import",
+        &format!("{c}.withDiscount"),
+        "src/pricing.ts::Pricing.round2",
+    );
+    has(
+        &es,
+        "calls",
+        "exact",
+        "src/pricing.ts::quote",
+        "src/pricing.ts::Pricing.round2",
+    );
+    has(
+        &es,
+        "calls",
+        "exact",
+        "src/CartView.tsx::CartView",
+        "src/CartView.tsx::formatMoney",
+    );
     // An interface method of unknown receiver: the interface and its implementation.
-    has(&es, "calls", "dynamic", "src/CartView.tsx::CartView", "src/cart.ts::Totalable.total");
-    has(&es, "calls", "dynamic", "src/CartView.tsx::CartView", &format!("{c}.total"));
+    has(
+        &es,
+        "calls",
+        "dynamic",
+        "src/CartView.tsx::CartView",
+        "src/cart.ts::Totalable.total",
+    );
+    has(
+        &es,
+        "calls",
+        "dynamic",
+        "src/CartView.tsx::CartView",
+        &format!("{c}.total"),
+    );
     // Globals of the language are external, not guessed.
-    has(&es, "calls", "import", "src/pricing.ts::quote", "console.warn");
+    has(
+        &es,
+        "calls",
+        "import",
+        "src/pricing.ts::quote",
+        "console.warn",
+    );
     has(&es, "inherits", "exact", c, "src/models.ts::BaseModel");
     has(&es, "implements", "exact", c, "src/cart.ts::Totalable");
-    has(&es, "implements", "exact", "src/cart.ts::CartLine", "src/models.ts::Line");
+    has(
+        &es,
+        "implements",
+        "exact",
+        "src/cart.ts::CartLine",
+        "src/models.ts::Line",
+    );
 }
 
 #[test]
@@ -120,15 +308,63 @@ fn go_calls_resolve_through_packages_receivers_and_interfaces() {
     let g = graph("go");
     let es = edges(&g);
     let p = "example.com/shop";
-    has(&es, "calls", "exact", &format!("{p}/cart.Cart.Add"), &format!("{p}/cart.Cart.sortLines"));
-    has(&es, "calls", "import", &format!("{p}/cart.Cart.Total"), &format!("{p}/pricing.Apply"));
-    has(&es, "calls", "exact", &format!("{p}/cart.TestAddKeepsLinesSorted"), &format!("{p}/cart.New"));
-    has(&es, "calls", "import", &format!("{p}.main"), &format!("{p}/cart.New"));
+    has(
+        &es,
+        "calls",
+        "exact",
+        &format!("{p}/cart.Cart.Add"),
+        &format!("{p}/cart.Cart.sortLines"),
+    );
+    has(
+        &es,
+        "calls",
+        "import",
+        &format!("{p}/cart.Cart.Total"),
+        &format!("{p}/pricing.Apply"),
+    );
+    has(
+        &es,
+        "calls",
+        "exact",
+        &format!("{p}/cart.TestAddKeepsLinesSorted"),
+        &format!("{p}/cart.New"),
+    );
+    has(
+        &es,
+        "calls",
+        "import",
+        &format!("{p}.main"),
+        &format!("{p}/cart.New"),
+    );
     // Interface dispatch: the interface method and every implementation.
-    has(&es, "calls", "dynamic", &format!("{p}/pricing.Apply"), &format!("{p}/pricing.Rule.Apply"));
-    has(&es, "calls", "dynamic", &format!("{p}/pricing.Apply"), &format!("{p}/pricing.Percent.Apply"));
-    has(&es, "inherits", "exact", &format!("{p}/cart.Line"), &format!("{p}/cart.Item"));
-    has(&es, "inherits", "exact", &format!("{p}/cart.Cart"), &format!("{p}/cart.Audit"));
+    has(
+        &es,
+        "calls",
+        "dynamic",
+        &format!("{p}/pricing.Apply"),
+        &format!("{p}/pricing.Rule.Apply"),
+    );
+    has(
+        &es,
+        "calls",
+        "dynamic",
+        &format!("{p}/pricing.Apply"),
+        &format!("{p}/pricing.Percent.Apply"),
+    );
+    has(
+        &es,
+        "inherits",
+        "exact",
+        &format!("{p}/cart.Line"),
+        &format!("{p}/cart.Item"),
+    );
+    has(
+        &es,
+        "inherits",
+        "exact",
+        &format!("{p}/cart.Cart"),
+        &format!("{p}/cart.Audit"),
+    );
     has(&es, "calls", "import", &format!("{p}.main"), "fmt.Println");
 }
 
@@ -136,25 +372,99 @@ fn go_calls_resolve_through_packages_receivers_and_interfaces() {
 fn rust_calls_resolve_through_use_paths_impls_and_traits() {
     let g = graph("rust");
     let es = edges(&g);
-    has(&es, "calls", "exact", "shop::cart::Cart::add", "shop::cart::Cart::check");
+    has(
+        &es,
+        "calls",
+        "exact",
+        "shop::cart::Cart::add",
+        "shop::cart::Cart::check",
+    );
     // A trait's default method calling a required one: the declaration and its impls.
-    has(&es, "calls", "exact", "shop::cart::Priced::price_of", "shop::cart::Priced::price");
-    has(&es, "calls", "dynamic", "shop::cart::Priced::price_of", "shop::cart::Product::price");
+    has(
+        &es,
+        "calls",
+        "exact",
+        "shop::cart::Priced::price_of",
+        "shop::cart::Priced::price",
+    );
+    has(
+        &es,
+        "calls",
+        "dynamic",
+        "shop::cart::Priced::price_of",
+        "shop::cart::Product::price",
+    );
     // `use crate::pricing::apply_all` style paths, and `use super::*` in a test module.
-    has(&es, "calls", "import", "shop::cart::Cart::total", "shop::pricing::apply_all");
-    has(&es, "calls", "import", "shop::cart::Cart::total", "shop::util::round5");
-    has(&es, "calls", "exact", "shop::cart::tests::add_refuses_duplicates", "shop::cart::Cart::new");
-    has(&es, "calls", "exact", "shop::pricing::Tier::apply", "shop::pricing::best_price");
-    has(&es, "calls", "exact", "shop::cart::Cart::check", "shop::cart::CartError");
+    has(
+        &es,
+        "calls",
+        "import",
+        "shop::cart::Cart::total",
+        "shop::pricing::apply_all",
+    );
+    has(
+        &es,
+        "calls",
+        "import",
+        "shop::cart::Cart::total",
+        "shop::util::round5",
+    );
+    has(
+        &es,
+        "calls",
+        "exact",
+        "shop::cart::tests::add_refuses_duplicates",
+        "shop::cart::Cart::new",
+    );
+    has(
+        &es,
+        "calls",
+        "exact",
+        "shop::pricing::Tier::apply",
+        "shop::pricing::best_price",
+    );
+    has(
+        &es,
+        "calls",
+        "exact",
+        "shop::cart::Cart::check",
+        "shop::cart::CartError",
+    );
     // A trait method on a value of unknown type: every impl, as dynamic dispatch.
-    for imp in ["shop::pricing::Rule::apply", "shop::pricing::Tier::apply", "shop::pricing::discount::Discount::apply"] {
+    for imp in [
+        "shop::pricing::Rule::apply",
+        "shop::pricing::Tier::apply",
+        "shop::pricing::discount::Discount::apply",
+    ] {
         has(&es, "calls", "dynamic", "shop::pricing::apply_all", imp);
     }
-    has(&es, "implements", "exact", "shop::cart::Product", "shop::cart::Priced");
-    has(&es, "implements", "exact", "shop::pricing::discount::Discount", "shop::pricing::Rule");
+    has(
+        &es,
+        "implements",
+        "exact",
+        "shop::cart::Product",
+        "shop::cart::Priced",
+    );
+    has(
+        &es,
+        "implements",
+        "exact",
+        "shop::pricing::discount::Discount",
+        "shop::pricing::Rule",
+    );
     // Methods of std types on values are not matched to the repository's methods.
-    has(&es, "calls", "unresolved", "shop::cart::Cart::add", "self.lines.push");
-    lacks(&es, "shop::pricing::discount::parse_all", "shop::cart::Cart::new");
+    has(
+        &es,
+        "calls",
+        "unresolved",
+        "shop::cart::Cart::add",
+        "self.lines.push",
+    );
+    lacks(
+        &es,
+        "shop::pricing::discount::parse_all",
+        "shop::cart::Cart::new",
+    );
 }
 
 #[test]
@@ -165,7 +475,8 @@ fn every_edge_names_its_file_and_line_and_nodes_carry_ids() {
     for n in nodes {
         assert!(n["id"].is_i64() && n["file"].is_string() && n["line"].as_u64().unwrap() >= 1);
     }
-    let ids: std::collections::HashSet<i64> = nodes.iter().map(|n| n["id"].as_i64().unwrap()).collect();
+    let ids: std::collections::HashSet<i64> =
+        nodes.iter().map(|n| n["id"].as_i64().unwrap()).collect();
     for e in g["edges"].as_array().unwrap() {
         assert!(e["file"].is_string(), "edge without file: {e}");
         assert!(e["line"].as_u64().unwrap() >= 1);
@@ -182,12 +493,18 @@ fn incremental_resolution_equals_a_rebuild() {
     let repo = Repo::from_fixture("python");
     repo.index();
     // A new caller of an existing function, and a function its callers gain.
-    repo.append("shop/pricing.py", "\n\ndef surcharge(total):\n    return quote([], None) + total\n");
+    repo.append(
+        "shop/pricing.py",
+        "\n\ndef surcharge(total):\n    return quote([], None) + total\n",
+    );
     repo.append("shop/cart.py", "\n\ndef checkout(cart):\n    from .pricing import surcharge\n    return surcharge(cart.total())\n");
     repo.index();
     let inc = repo.cmd().args(["graph", "--json"]).assert().success();
     let inc = parse_json(inc.get_output());
-    repo.cmd().args(["index", "--rebuild", "--quiet"]).assert().success();
+    repo.cmd()
+        .args(["index", "--rebuild", "--quiet"])
+        .assert()
+        .success();
     let full = repo.cmd().args(["graph", "--json"]).assert().success();
     let full = parse_json(full.get_output());
     let strip = |g: &Value| {
@@ -196,5 +513,61 @@ fn incremental_resolution_equals_a_rebuild() {
         v
     };
     assert_eq!(strip(&inc), strip(&full));
-    has(&strip(&inc), "calls", "exact", "shop/pricing.py::surcharge", "shop/pricing.py::quote");
+    has(
+        &strip(&inc),
+        "calls",
+        "exact",
+        "shop/pricing.py::surcharge",
+        "shop/pricing.py::quote",
+    );
+}
+
+#[test]
+fn super_calls_self_paths_dashed_crates_and_common_methods() {
+    let repo = Repo::empty();
+    repo.write(
+        "web/a.ts",
+        "export class A {\n  constructor() {}\n}\nexport class B extends A {\n  constructor() {\n    super();\n  }\n  run(xs: number[]) {\n    return xs.map((x) => x);\n  }\n}\nexport class C {\n  map() {}\n}\n",
+    );
+    repo.write(
+        "Cargo.toml",
+        "[package]\nname = \"my-crate\"\nversion = \"0.1.0\"\n",
+    );
+    repo.write(
+        "src/lib.rs",
+        "pub mod util;\npub use self::util::helper;\n\npub fn run() -> u32 {\n    helper()\n}\n",
+    );
+    repo.write("src/util.rs", "pub fn helper() -> u32 {\n    1\n}\n");
+    repo.write(
+        "tests/it.rs",
+        "use my_crate::run;\n\n#[test]\nfn runs() {\n    let got = run();\n    assert_eq!(got, 1);\n}\n",
+    );
+    repo.index();
+    let out = repo.cmd().args(["graph", "--json"]).assert().success();
+    let es = edges(&parse_json(out.get_output()));
+    has(
+        &es,
+        "calls",
+        "exact",
+        "web/a.ts::B.constructor",
+        "web/a.ts::A.constructor",
+    );
+    // `xs.map` on an array: not guessed to be C.map.
+    lacks(&es, "web/a.ts::B.run", "web/a.ts::C.map");
+    has(&es, "calls", "unresolved", "web/a.ts::B.run", "xs.map");
+    // Crate names are written as code spells them; `pub use self::...` re-exports.
+    has(
+        &es,
+        "calls",
+        "import",
+        "my_crate::run",
+        "my_crate::util::helper",
+    );
+    has(
+        &es,
+        "calls",
+        "import",
+        "my_crate::tests::it::runs",
+        "my_crate::run",
+    );
 }

@@ -62,13 +62,28 @@ fn callers_are_reported_by_depth_with_paths_files_and_tests() {
     assert_eq!(total["depth"], 2);
     assert_eq!(
         total["path"],
-        serde_json::json!(["shop/pricing.py::apply_discount", "shop/pricing.py::quote", "shop/cart.py::Cart.total"])
+        serde_json::json!([
+            "shop/pricing.py::apply_discount",
+            "shop/pricing.py::quote",
+            "shop/cart.py::Cart.total"
+        ])
     );
     let tests = names(&v, "tests");
-    assert!(tests.contains(&"tests/test_cart.py::CartTest.test_total_uses_quote".to_string()), "{tests:?}");
+    assert!(
+        tests.contains(&"tests/test_cart.py::CartTest.test_total_uses_quote".to_string()),
+        "{tests:?}"
+    );
     assert!(!tests.contains(&"tests/test_cart.py::CartTest.setUp".to_string()));
-    let files: Vec<&str> = v["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
-    assert!(files.contains(&"shop/cart.py") && files.contains(&"tests/test_cart.py"), "{files:?}");
+    let files: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(
+        files.contains(&"shop/cart.py") && files.contains(&"tests/test_cart.py"),
+        "{files:?}"
+    );
     assert!(v["summary"]["affected"].as_u64().unwrap() >= 4);
     assert!(["low", "medium", "high"].contains(&v["summary"]["risk"].as_str().unwrap()));
     assert!(v["completeness"]["complete"].is_boolean());
@@ -78,7 +93,11 @@ fn callers_are_reported_by_depth_with_paths_files_and_tests() {
 fn depth_direction_and_confidence_filter_the_walk() {
     let repo = python();
     let v = impact(&repo, &["apply_discount", "--depth", "1"]);
-    assert!(v["affected"].as_array().unwrap().iter().all(|a| a["depth"] == 1));
+    assert!(v["affected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["depth"] == 1));
     assert_eq!(v["max_depth"], 1);
     // Only exact edges: the import-resolved caller in cart.py drops out.
     let v = impact(&repo, &["apply_discount", "--min-confidence", "exact"]);
@@ -87,13 +106,26 @@ fn depth_direction_and_confidence_filter_the_walk() {
     // Down: what loyalty_total depends on.
     let v = impact(&repo, &["Cart.loyalty_total", "--direction", "down"]);
     let down = names(&v, "affected");
-    for q in ["shop/pricing.py::loyalty_rate", "shop/pricing.py::apply_discount", "shop/cart.py::Cart.total", "shop/pricing.py::quote"] {
+    for q in [
+        "shop/pricing.py::loyalty_rate",
+        "shop/pricing.py::apply_discount",
+        "shop/cart.py::Cart.total",
+        "shop/pricing.py::quote",
+    ] {
         assert!(down.contains(&q.to_string()), "{q} not in {down:?}");
     }
-    assert!(v["affected"].as_array().unwrap().iter().all(|a| a["direction"] == "down"));
+    assert!(v["affected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["direction"] == "down"));
     let v = impact(&repo, &["Cart.total", "--direction", "both"]);
-    let dirs: std::collections::HashSet<&str> =
-        v["affected"].as_array().unwrap().iter().map(|a| a["direction"].as_str().unwrap()).collect();
+    let dirs: std::collections::HashSet<&str> = v["affected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["direction"].as_str().unwrap())
+        .collect();
     assert_eq!(dirs.len(), 2);
 }
 
@@ -113,11 +145,19 @@ fn targets_by_file_line_and_external_placeholder() {
 #[test]
 fn not_found_ambiguous_and_fail_above_have_their_exit_codes() {
     let repo = python();
-    let out = repo.cmd().args(["impact", "no_such_symbol"]).assert().code(6);
+    let out = repo
+        .cmd()
+        .args(["impact", "no_such_symbol"])
+        .assert()
+        .code(6);
     assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("no symbol matches"));
     let out = repo.cmd().args(["impact", "__init__"]).assert().code(7);
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
-    assert!(err.contains("shop/cart.py::Cart.__init__") && err.contains("shop/models.py::Base.__init__"), "{err}");
+    assert!(
+        err.contains("shop/cart.py::Cart.__init__")
+            && err.contains("shop/models.py::Base.__init__"),
+        "{err}"
+    );
     let v = impact(&repo, &["__init__", "--all"]);
     assert_eq!(v["targets"].as_array().unwrap().len(), 3);
     // Found, nothing affected: success with an empty list.
@@ -125,21 +165,42 @@ fn not_found_ambiguous_and_fail_above_have_their_exit_codes() {
     assert_eq!(v["affected"].as_array().unwrap().len(), 0);
     assert_eq!(v["summary"]["risk"], "low");
     // The CI gate: the JSON is still printed, then exit 8.
-    let out = repo.cmd().args(["impact", "apply_discount", "--json", "--fail-above", "1"]).assert().code(8);
+    let out = repo
+        .cmd()
+        .args(["impact", "apply_discount", "--json", "--fail-above", "1"])
+        .assert()
+        .code(8);
     let v = parse_json(out.get_output());
     assert!(v["summary"]["affected"].as_u64().unwrap() > 1);
-    repo.cmd().args(["impact", "apply_discount", "--fail-above", "1000"]).assert().success();
+    repo.cmd()
+        .args(["impact", "apply_discount", "--fail-above", "1000"])
+        .assert()
+        .success();
 }
 
 #[test]
 fn table_and_dot_outputs() {
     let repo = python();
-    let out = repo.cmd().args(["impact", "apply_discount"]).assert().success();
+    let out = repo
+        .cmd()
+        .args(["impact", "apply_discount"])
+        .assert()
+        .success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
-    assert!(text.contains("Target: shop/pricing.py::apply_discount"), "{text}");
-    assert!(text.contains("shop/pricing.py::quote") && text.contains("Tests to run"), "{text}");
+    assert!(
+        text.contains("Target: shop/pricing.py::apply_discount"),
+        "{text}"
+    );
+    assert!(
+        text.contains("shop/pricing.py::quote") && text.contains("Tests to run"),
+        "{text}"
+    );
     assert!(text.contains("Risk: "), "{text}");
-    let out = repo.cmd().args(["impact", "apply_discount", "--format", "dot"]).assert().success();
+    let out = repo
+        .cmd()
+        .args(["impact", "apply_discount", "--format", "dot"])
+        .assert()
+        .success();
     let dot = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert!(dot.starts_with("digraph impact {"), "{dot}");
     assert!(dot.contains("label=\"shop/pricing.py::quote\""));
@@ -162,11 +223,22 @@ fn cycles_are_walked_once() {
 fn git(repo: &Repo, args: &[&str]) {
     let st = Std::new("git")
         .current_dir(repo.root())
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .output()
         .expect("git runs");
-    assert!(st.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&st.stderr));
+    assert!(
+        st.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&st.stderr)
+    );
 }
 
 #[test]
@@ -177,18 +249,29 @@ fn since_reports_the_symbols_changed_in_git_and_their_impact() {
     git(&repo, &["add", "-A"]);
     git(&repo, &["commit", "-qm", "base"]);
     let src = String::from_utf8(repo.read("shop/pricing.py")).unwrap();
-    let changed = src.replace("return round(total * (1 - rate), 2)", "return round(total * (1.0 - rate), 2)");
-    assert_ne!(src, changed, "the fixture still has the line this test edits");
+    let changed = src.replace(
+        "return round(total * (1 - rate), 2)",
+        "return round(total * (1.0 - rate), 2)",
+    );
+    assert_ne!(
+        src, changed,
+        "the fixture still has the line this test edits"
+    );
     repo.write("shop/pricing.py", changed);
     repo.index();
     let v = impact(&repo, &["--since", "HEAD"]);
     assert_eq!(names(&v, "targets"), ["shop/pricing.py::apply_discount"]);
-    assert!(names(&v, "tests").contains(&"tests/test_cart.py::CartTest.test_total_uses_quote".to_string()));
+    assert!(names(&v, "tests")
+        .contains(&"tests/test_cart.py::CartTest.test_total_uses_quote".to_string()));
     // No change: no targets, nothing affected.
     git(&repo, &["commit", "-qam", "edit"]);
     let v = impact(&repo, &["--since", "HEAD"]);
     assert_eq!(v["targets"].as_array().unwrap().len(), 0);
     // Not a revision: git's message and exit 1.
-    let out = repo.cmd().args(["impact", "--since", "no-such-rev"]).assert().code(1);
+    let out = repo
+        .cmd()
+        .args(["impact", "--since", "no-such-rev"])
+        .assert()
+        .code(1);
     assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("git failed"));
 }

@@ -8,7 +8,9 @@ the given files (the corpus) are kept; a class maps to the ``__init__`` that ``C
 its own, else the first one found in its in-corpus bases (depth first, left to right), else
 the class itself (no __init__, or one inherited from outside the corpus). A call that jedi
 resolves only outside the corpus (builtins, other modules) gives one record with
-``callee_file: null`` and ``external: <jedi full name>``.
+``callee_file: null`` and ``external: <jedi full name>``. When jedi answers with a typeshed
+stub (.pyi) whose module and qualified name are defined in a corpus file, that definition
+is used instead.
 
 Output: JSON lines, one per (call site, callee definition)::
 
@@ -140,6 +142,47 @@ def _in_corpus(path):
     return p if p in _FILES else None
 
 
+_MODULES = None
+
+
+def _by_full_name(full_name):
+    """A corpus (file, def line, kind) for a jedi full name like
+    'asyncio.events.AbstractEventLoop.sock_sendall', or None. jedi answers some goto's with
+    the typeshed stub (.pyi) of a standard-library module instead of its source; when the
+    source is a corpus file that defines that qualified name, it is the real callee."""
+    global _MODULES
+    if not full_name:
+        return None
+    if _MODULES is None:
+        _MODULES = {}
+        for f in _FILES:
+            rel = os.path.relpath(f, _ROOT)[:-3].replace(os.sep, ".")
+            _MODULES[rel[:-9] if rel.endswith(".__init__") else rel] = f
+    parts = full_name.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        f = _MODULES.get(".".join(parts[:i]))
+        if f is None:
+            continue
+        try:
+            with open(f, "rb") as fh:
+                body = ast.parse(fh.read()).body
+        except (SyntaxError, ValueError, OSError):
+            return None
+        node = None
+        for name in parts[i:]:
+            found = None
+            for stmt in body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and stmt.name == name:
+                    found = stmt  # last definition wins, as at run time
+            if found is None:
+                return None
+            node, body = found, getattr(found, "body", [])
+        if isinstance(node, ast.ClassDef):
+            return f, node.lineno, "class"
+        return f, node.lineno, "function"
+    return None
+
+
 def _char_col(abspath, line, col_bytes):
     with open(abspath, "rb") as f:
         text = f.read().decode("utf-8", "replace").splitlines()
@@ -223,12 +266,14 @@ def process_file(args):
             for d in defs:
                 if d.type not in ("function", "class"):
                     continue
-                target = _in_corpus(d.module_path)
-                if target is None or d.line is None:
-                    external = external or d.full_name or d.name
-                    continue
+                target, line, kind = _in_corpus(d.module_path), d.line, d.type
+                if target is None or line is None:
+                    alt = _by_full_name(d.full_name) if str(d.module_path or "").endswith(".pyi") else None
+                    if alt is None:
+                        external = external or d.full_name or d.name
+                        continue
+                    target, line, kind = alt
                 funcs, classes = _parse_defs(target)
-                kind, line = d.type, d.line
                 if kind == "class":
                     if line not in classes:
                         continue

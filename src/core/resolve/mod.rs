@@ -318,10 +318,7 @@ impl Universe {
             }
             if n.kind.is_callable() {
                 let fam = family(u.files[n.file as usize].lang);
-                u.by_name
-                    .entry((fam, n.name.clone()))
-                    .or_default()
-                    .push(ix);
+                u.by_name.entry((fam, n.name.clone())).or_default().push(ix);
             }
             // Rust inline modules and TS namespaces are modules too.
             if n.kind == SymbolKind::Module {
@@ -635,7 +632,10 @@ impl Universe {
             None => {
                 if let Some(t) = self.self_type(f, caller, first) {
                     Ent::Node(t)
-                } else if let Some(t) = self.param_type(f, caller, first) {
+                } else if let Some(t) = (lang != Language::Rust)
+                    .then(|| self.param_type(f, caller, first))
+                    .flatten()
+                {
                     via |= t.1;
                     t.0
                 } else {
@@ -699,9 +699,14 @@ impl Universe {
             return None;
         }
         let parent = self.nodes[c as usize].parent;
-        match self.resolve_path(f, parent.filter(|&p| self.nodes[p as usize].kind.is_callable()), &ty) {
-            Some((Ent::Node(t), via)) if self.nodes[t as usize].kind.is_type_like()
-                || self.nodes[t as usize].kind == SymbolKind::Type =>
+        match self.resolve_path(
+            f,
+            parent.filter(|&p| self.nodes[p as usize].kind.is_callable()),
+            &ty,
+        ) {
+            Some((Ent::Node(t), via))
+                if self.nodes[t as usize].kind.is_type_like()
+                    || self.nodes[t as usize].kind == SymbolKind::Type =>
             {
                 Some((Ent::Node(t), via))
             }
@@ -712,7 +717,13 @@ impl Universe {
     // -----------------------------------------------------------------------------------
     // Calls
 
-    fn resolve_call(&self, f: Ix, caller: Option<Ix>, callee: &str, out: &mut Vec<(Dst, Confidence)>) {
+    fn resolve_call(
+        &self,
+        f: Ix,
+        caller: Option<Ix>,
+        callee: &str,
+        out: &mut Vec<(Dst, Confidence)>,
+    ) {
         let lang = self.lang(f);
         let callee = lang::clean_callee(lang, callee);
         if let Some(m) = callee.strip_suffix('!') {
@@ -733,8 +744,8 @@ impl Universe {
             None => self.call_bare(f, caller, name, out),
             Some(r) => {
                 // Rust: `a.b()` calls a method on a value, `a::b()` a path.
-                let value = lang == Language::Rust
-                    && !callee[r.len()..].trim_start().starts_with("::");
+                let value =
+                    lang == Language::Rust && !callee[r.len()..].trim_start().starts_with("::");
                 self.call_member(f, caller, r, name, value, out)
             }
         }
@@ -742,6 +753,22 @@ impl Universe {
 
     fn call_bare(&self, f: Ix, caller: Option<Ix>, name: &str, out: &mut Vec<(Dst, Confidence)>) {
         let lang = self.lang(f);
+        // `super(...)` in a TS/JS constructor: the base class's constructor.
+        if name == "super" && lang::is_super(lang, "super") {
+            if let Some(t) = caller.and_then(|c| self.enclosing_type(c)) {
+                if let Some(&b) = self.bases.get(&t).and_then(|v| v.first()) {
+                    self.push_callable(b, Confidence::Exact, out);
+                    return;
+                }
+                if let Some(b) = self.ext_bases.get(&t).and_then(|v| v.first()) {
+                    out.push((
+                        Dst::External(format!("{b}.constructor")),
+                        Confidence::Import,
+                    ));
+                    return;
+                }
+            }
+        }
         // `cls(...)` in a classmethod, `Self(...)` in Rust.
         if let Some(t) = self.self_type(f, caller, name) {
             self.push_callable(t, Confidence::Exact, out);
@@ -797,7 +824,10 @@ impl Universe {
                     }
                 }
             }
-            out.push((Dst::External(format!("super.{name}")), Confidence::Unresolved));
+            out.push((
+                Dst::External(format!("super.{name}")),
+                Confidence::Unresolved,
+            ));
             return;
         }
         let target = if value {
@@ -819,7 +849,10 @@ impl Universe {
                 .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
                 .next()
                 .unwrap_or("");
-            if !value && lang::is_builtin(lang, first) && self.scope_lookup(f, caller, first).is_none() {
+            if !value
+                && lang::is_builtin(lang, first)
+                && self.scope_lookup(f, caller, first).is_none()
+            {
                 out.push((
                     Dst::External(format!("{recv}{written_sep}{name}")),
                     Confidence::Import,
@@ -865,7 +898,11 @@ impl Universe {
                     self.name_only(f, Some((recv, written_sep)), name, out);
                     return;
                 }
-                let c = if is_self { Confidence::Exact } else { conf(via) };
+                let c = if is_self {
+                    Confidence::Exact
+                } else {
+                    conf(via)
+                };
                 for &m in &found {
                     let mk = self.nodes[m as usize].kind;
                     if mk == SymbolKind::Class {
@@ -879,7 +916,10 @@ impl Universe {
                         let ok = self.nodes[o as usize].kind;
                         if matches!(ok, SymbolKind::Interface | SymbolKind::Trait) {
                             for imp in self.implementations(o, name) {
-                                out.push((Dst::Node(self.nodes[imp as usize].id), Confidence::Dynamic));
+                                out.push((
+                                    Dst::Node(self.nodes[imp as usize].id),
+                                    Confidence::Dynamic,
+                                ));
                             }
                         }
                     }
@@ -893,9 +933,10 @@ impl Universe {
                     Confidence::Unresolved,
                 )),
             },
-            Some((Ent::Ext(s), _)) => {
-                out.push((Dst::External(format!("{s}{}{name}", lang::sep_ext(lang, &s))), Confidence::Import))
-            }
+            Some((Ent::Ext(s), _)) => out.push((
+                Dst::External(format!("{s}{}{name}", lang::sep_ext(lang, &s))),
+                Confidence::Import,
+            )),
             None => self.name_only(f, Some((recv, written_sep)), name, out),
         }
     }
@@ -947,7 +988,9 @@ impl Universe {
             let fam = family(Language::Go);
             if let Some(cands) = self.by_name.get(&(fam, methods[0].into())) {
                 for &m in cands {
-                    let Some(t) = self.enclosing_type(m) else { continue };
+                    let Some(t) = self.enclosing_type(m) else {
+                        continue;
+                    };
                     if self.nodes[t as usize].kind == SymbolKind::Interface || out.contains(&t) {
                         continue;
                     }
@@ -959,7 +1002,10 @@ impl Universe {
                 }
             }
         }
-        self.go_impls.write().expect("no panics hold it").insert(iface, out.clone());
+        self.go_impls
+            .write()
+            .expect("no panics hold it")
+            .insert(iface, out.clone());
         out
     }
 
@@ -1011,9 +1057,13 @@ impl Universe {
                     .filter(|&c| {
                         let k = self.nodes[c as usize].kind;
                         // A method call can only reach methods; a bare call, functions.
+                        // Functions nested in other functions are not visible from here.
+                        let nested = self.nodes[c as usize]
+                            .parent
+                            .is_some_and(|p| self.nodes[p as usize].kind.is_callable());
                         match recv {
                             Some(_) => k == SymbolKind::Method,
-                            None => k == SymbolKind::Function,
+                            None => k == SymbolKind::Function && !nested,
                         }
                     })
                     .collect()
@@ -1027,7 +1077,10 @@ impl Universe {
         // dynamic dispatch, whatever their number.
         let iface = cands.iter().copied().find(|&c| {
             self.owner_of(c).is_some_and(|o| {
-                matches!(self.nodes[o as usize].kind, SymbolKind::Interface | SymbolKind::Trait)
+                matches!(
+                    self.nodes[o as usize].kind,
+                    SymbolKind::Interface | SymbolKind::Trait
+                )
             })
         });
         if let Some(i) = iface {
@@ -1040,7 +1093,8 @@ impl Universe {
                 return;
             }
         }
-        if cands.is_empty() || cands.len() > NAME_ONLY_MAX {
+        let common = recv.is_some() && lang::is_common_method(lang, name);
+        if cands.is_empty() || cands.len() > NAME_ONLY_MAX || common {
             out.push((Dst::External(written), Confidence::Unresolved));
             return;
         }
