@@ -9,7 +9,7 @@ use rusqlite::{params, Connection};
 use crate::core::error::{Error, Result};
 use crate::core::lang::{Import, ImportName, Language, Relation, SymbolKind};
 use crate::core::resolve::{Confidence, Dst, FileIn, InheritIn, Link, LinkKind, NodeIn};
-use crate::core::store::{db_err, decode_calls, get_varint, put_varint};
+use crate::core::store::{db_err, decode_bindings, decode_calls, get_varint, put_varint};
 
 fn corrupt(path: &Path, what: &str) -> Error {
     Error::Corrupt {
@@ -49,6 +49,7 @@ pub fn resolve_input(
                 calls: Vec::new(),
                 imports: Vec::new(),
                 inherits: Vec::new(),
+                bindings: Vec::new(),
             });
         }
     }
@@ -57,7 +58,7 @@ pub fn resolve_input(
             .prepare(
                 "SELECT file_id, id, parent_id, kind, name, qualified_name, parent_name,
                         CASE WHEN signature LIKE 'func (%' THEN signature ELSE '' END,
-                        parameters
+                        parameters, return_type
                  FROM nodes ORDER BY file_id, id",
             )
             .map_err(&e)?;
@@ -75,13 +76,14 @@ pub fn resolve_input(
                 qualified_name: r.get(5).map_err(&e)?,
                 parent_name: r.get(6).map_err(&e)?,
                 signature: r.get(7).map_err(&e)?,
+                return_type: r.get(9).map_err(&e)?,
                 parameters: serde_json::from_str(&params).unwrap_or_default(),
             });
         }
     }
     {
         let mut st = conn
-            .prepare("SELECT file_id, data FROM calls")
+            .prepare("SELECT file_id, data, bindings FROM calls")
             .map_err(&e)?;
         let mut rows = st.query([]).map_err(&e)?;
         while let Some(r) = rows.next().map_err(&e)? {
@@ -90,6 +92,11 @@ pub fn resolve_input(
             let data: Vec<u8> = r.get(1).map_err(&e)?;
             files[i].calls =
                 decode_calls(&data).ok_or_else(|| corrupt(path, "undecodable call sites"))?;
+            let b: Option<Vec<u8>> = r.get(2).map_err(&e)?;
+            if let Some(b) = b {
+                files[i].bindings =
+                    decode_bindings(&b).ok_or_else(|| corrupt(path, "undecodable bindings"))?;
+            }
         }
     }
     {

@@ -21,11 +21,13 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use crate::core::error::{Error, Result};
-use crate::core::lang::{split_identifier, CallSite, FileExtract, ImportName, Language, Param};
+use crate::core::lang::{
+    split_identifier, Binding, CallSite, FileExtract, ImportName, Language, Param,
+};
 use crate::core::walk::INDEX_DIR;
 
 /// Version of the table layout. Bump it with every change to the schema.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 /// `PRAGMA application_id` of a leindex database ("LEIX").
 const APPLICATION_ID: i64 = 0x4c45_4958;
 pub const DB_FILE: &str = "index.db";
@@ -70,7 +72,8 @@ CREATE TABLE nodes (
 );
 -- The raw call sites of a file, packed (see `encode_calls`): one row per file instead of
 -- one per call keeps a full build's writes small (a medium corpus has ~900k call sites).
-CREATE TABLE calls (file_id INTEGER PRIMARY KEY, data BLOB NOT NULL);
+-- `bindings`: the file's typed names (see `encode_bindings`).
+CREATE TABLE calls (file_id INTEGER PRIMARY KEY, data BLOB NOT NULL, bindings BLOB);
 -- Imports and inheritance as written, clustered by file so a file's rows are replaced
 -- cheaply. kind: import | extends | implements | embeds. dst_id is NULL until resolved.
 CREATE TABLE edges (
@@ -474,8 +477,14 @@ impl Writer<'_> {
             seq
         };
         self.tx
-            .prepare_cached("INSERT INTO calls(file_id, data) VALUES (?1, ?2)")
-            .and_then(|mut st| st.execute(params![file_id, encode_calls(&x.calls)]))
+            .prepare_cached("INSERT INTO calls(file_id, data, bindings) VALUES (?1, ?2, ?3)")
+            .and_then(|mut st| {
+                st.execute(params![
+                    file_id,
+                    encode_calls(&x.calls),
+                    encode_bindings(&x.bindings)
+                ])
+            })
             .map_err(&e)?;
         for i in &x.imports {
             edges
@@ -563,6 +572,42 @@ pub fn decode_calls(mut data: &[u8]) -> Option<Vec<CallSite>> {
             symbol: symbol.checked_sub(1).map(|i| i as usize),
             callee: String::from_utf8(callee.to_vec()).ok()?,
             line,
+        });
+    }
+    Some(out)
+}
+
+/// Pack typed names: per binding, varint(symbol position + 1, or 0), then the name and
+/// the value, each as varint(length) and bytes.
+pub fn encode_bindings(b: &[Binding]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(b.len() * 16);
+    for x in b {
+        put_varint(&mut out, x.symbol.map_or(0, |i| i as u64 + 1));
+        for s in [&x.name, &x.value] {
+            put_varint(&mut out, s.len() as u64);
+            out.extend_from_slice(s.as_bytes());
+        }
+    }
+    out
+}
+
+/// The inverse of [`encode_bindings`]; `None` for bytes it did not write.
+pub fn decode_bindings(mut data: &[u8]) -> Option<Vec<Binding>> {
+    let mut out = Vec::new();
+    while !data.is_empty() {
+        let symbol = get_varint(&mut data)?.checked_sub(1).map(|i| i as usize);
+        let mut strs = [String::new(), String::new()];
+        for s in &mut strs {
+            let len = usize::try_from(get_varint(&mut data)?).ok()?;
+            let (bytes, rest) = (data.get(..len)?, data.get(len..)?);
+            data = rest;
+            *s = String::from_utf8(bytes.to_vec()).ok()?;
+        }
+        let [name, value] = strs;
+        out.push(Binding {
+            symbol,
+            name,
+            value,
         });
     }
     Some(out)

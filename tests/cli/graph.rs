@@ -182,28 +182,33 @@ fn python_calls_resolve_through_scopes_imports_and_classes() {
         "shop/pricing.py",
         "logging.getLogger",
     );
-    // A module-level variable of unknown type: unresolved, never guessed.
+    // Typed names: a module-level variable holding a library call's result, an
+    // annotated field, a local assigned a constructor call (`cart = cls(owner)`).
+    let wrapper = "shop/pricing.py::logged.wrapper";
+    has(&es, "calls", "import", wrapper, "logging.getLogger().debug");
     has(
         &es,
         "calls",
-        "unresolved",
-        "shop/pricing.py::logged.wrapper",
-        "log.debug",
-    );
-    has(
-        &es,
-        "calls",
-        "unresolved",
+        "import",
         &format!("{c}.add"),
-        "self.items.append",
+        "typing.List.append",
     );
-    // A local variable of unknown type: a name-only match, marked as such.
     has(
         &es,
         "calls",
-        "name",
+        "exact",
         &format!("{c}.from_skus"),
         &format!("{c}.add"),
+    );
+    // What the code does not say stays unresolved, never guessed: a called parameter, a
+    // method of an untyped attribute.
+    has(&es, "calls", "unresolved", wrapper, "func");
+    has(
+        &es,
+        "calls",
+        "unresolved",
+        "shop/models.py::Base.key",
+        "self.sku.upper",
     );
 }
 
@@ -307,6 +312,36 @@ fn typescript_calls_resolve_through_imports_this_and_extends() {
 fn go_calls_resolve_through_packages_receivers_and_interfaces() {
     let g = graph("go");
     let es = edges(&g);
+    // Locals typed by what they are assigned: `c := cart.New(...)` returns `*Cart`.
+    has(
+        &es,
+        "calls",
+        "import",
+        "example.com/shop.main",
+        "example.com/shop/cart.Cart.Add",
+    );
+    has(
+        &es,
+        "calls",
+        "import",
+        "example.com/shop.main",
+        "example.com/shop/cart.Cart.Total",
+    );
+    has(
+        &es,
+        "calls",
+        "exact",
+        "example.com/shop/cart.TestAddKeepsLinesSorted",
+        "example.com/shop/cart.Cart.Add",
+    );
+    // A parameter of a library type: its methods are external, not unknown.
+    has(
+        &es,
+        "calls",
+        "import",
+        "example.com/shop/cart.TestAddKeepsLinesSorted",
+        "testing.T.Fatalf",
+    );
     let p = "example.com/shop";
     has(
         &es,

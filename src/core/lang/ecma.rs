@@ -30,6 +30,8 @@ pub(super) const KINDS: &[&str] = &[
     "function_expression",
     "generator_function",
     "variable_declarator",
+    "public_field_definition",
+    "assignment_expression",
     "call_expression",
     "new_expression",
     "import_statement",
@@ -69,7 +71,33 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "type_alias_declaration" => type_like(cx, node, SymbolKind::Type),
         "internal_module" | "module" => type_like(cx, node, SymbolKind::Module),
         "arrow_function" | "function_expression" | "generator_function" => bound_function(cx, node),
-        "variable_declarator" => constant(cx, node),
+        "variable_declarator" => {
+            constant(cx, node);
+            if let Some(name) = node.child_by_field_name("name") {
+                if name.kind() == "identifier" {
+                    let name = cx.text(name).into_owned();
+                    bind_value(cx, node, name, "type", "value");
+                }
+            }
+        }
+        "public_field_definition" => {
+            if let Some(name) = cx.field_text(node, "name") {
+                bind_value(cx, node, format!("this.{name}"), "type", "value");
+            }
+        }
+        "assignment_expression" => {
+            if let Some(left) = node.child_by_field_name("left") {
+                let name = cx.collapsed(left);
+                let plain = name
+                    .strip_prefix("this.")
+                    .unwrap_or(&name)
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+                if plain {
+                    bind_value(cx, node, name, "", "right");
+                }
+            }
+        }
         "call_expression" => {
             // An optional call `f?.()` has its `?.` as a bare token.
             let mut cursor = node.walk();
@@ -110,10 +138,23 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         | "optional_chain"
         | "assignment_pattern"
         | "object_assignment_pattern" => cx.decision(1),
-        "required_parameter" | "optional_parameter"
-            if node.child_by_field_name("value").is_some() =>
-        {
-            cx.decision(1)
+        "required_parameter" | "optional_parameter" => {
+            if node.child_by_field_name("value").is_some() {
+                cx.decision(1);
+            }
+            // A constructor parameter property (`private repo: Repo`) is a field.
+            let mut cursor = node.walk();
+            let property = node
+                .children(&mut cursor)
+                .any(|c| matches!(c.kind(), "accessibility_modifier" | "readonly"));
+            if let (true, Some(p), Some(t)) = (
+                property,
+                node.child_by_field_name("pattern"),
+                node.child_by_field_name("type"),
+            ) {
+                let (p, t) = (cx.collapsed(p), strip_colon(&cx.collapsed(t)));
+                cx.bind(format!("this.{p}"), t);
+            }
         }
         "switch_case" if node.child_by_field_name("value").is_some() => cx.decision(1),
         "binary_expression" => {
@@ -399,6 +440,40 @@ fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
         .child_by_field_name("type")
         .map(|t| strip_colon(&cx.collapsed(t)));
     cx.add_leaf_symbol(sym);
+}
+
+/// Bind `name` to the declared type (field `ty`) or, failing that, to what the value
+/// (field `value`) constructs or calls: `new Foo()` -> `=Foo`, `mk()` -> `=mk`.
+fn bind_value<'a>(cx: &mut Cx<'a>, node: Node<'a>, name: String, ty: &str, value: &str) {
+    if let Some(t) = (!ty.is_empty())
+        .then(|| node.child_by_field_name(ty))
+        .flatten()
+    {
+        let t = strip_colon(&cx.collapsed(t));
+        cx.bind(name, t);
+        return;
+    }
+    let Some(mut v) = node.child_by_field_name(value) else {
+        return;
+    };
+    while matches!(
+        v.kind(),
+        "await_expression" | "parenthesized_expression" | "non_null_expression"
+    ) {
+        match v.named_child(0) {
+            Some(inner) => v = inner,
+            None => return,
+        }
+    }
+    let callee = match v.kind() {
+        "new_expression" => v.child_by_field_name("constructor"),
+        "call_expression" => v.child_by_field_name("function"),
+        _ => None,
+    };
+    if let Some(c) = callee {
+        let c = format!("={}", cx.collapsed(c));
+        cx.bind(name, c);
+    }
 }
 
 fn string_value<'a>(cx: &Cx<'a>, node: Node<'a>) -> String {

@@ -496,6 +496,20 @@ impl<'a> Cx<'a> {
         });
     }
 
+    /// Record that `name` has the type (or is the result of the call) `value`, in the
+    /// innermost symbol (a function, or a class/struct for its fields).
+    pub fn bind(&mut self, name: String, value: String) {
+        if name.is_empty() || value.is_empty() || value == "=" {
+            return;
+        }
+        let symbol = self.innermost_symbol();
+        self.out.bindings.push(super::Binding {
+            symbol,
+            name,
+            value: truncate(value, MAX_CALLEE),
+        });
+    }
+
     pub fn import(&mut self, imp: Import) {
         self.out.imports.push(imp);
     }

@@ -17,6 +17,9 @@ pub(super) const KINDS: &[&str] = &[
     "type_spec",
     "type_alias",
     "const_spec",
+    "short_var_declaration",
+    "var_spec",
+    "field_declaration",
     "call_expression",
     "func_literal",
     "import_spec",
@@ -47,6 +50,8 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         // lizard reports a func literal as a function of its own.
         "func_literal" => cx.push_anon(node, false),
         "import_spec" => import(cx, node),
+        "short_var_declaration" => short_var(cx, node),
+        "var_spec" | "field_declaration" => var_spec(cx, node),
         // Complexity, as lizard counts Go: +1 for if, for, each case, &&, ||.
         "if_statement" => {
             cx.decision(1);
@@ -282,6 +287,75 @@ fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
         sym.doc = doc(cx, node);
         sym.return_type = cx.field_text(node, "type");
         cx.add_leaf_symbol(sym);
+    }
+}
+
+/// What a Go expression's value is typed as: `T{}`/`&T{}` -> `T`, `f(...)` -> `=f`.
+fn value_type<'a>(cx: &Cx<'a>, v: Node<'a>) -> Option<String> {
+    match v.kind() {
+        "composite_literal" => v.child_by_field_name("type").map(|t| cx.collapsed(t)),
+        "unary_expression" => value_type(cx, v.child_by_field_name("operand")?),
+        "call_expression" => {
+            let f = v.child_by_field_name("function")?;
+            Some(format!("={}", cx.collapsed(f)))
+        }
+        _ => None,
+    }
+}
+
+/// `x := T{}`, `x, err := New()`.
+fn short_var<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
+    let (Some(left), Some(right)) = (
+        node.child_by_field_name("left"),
+        node.child_by_field_name("right"),
+    ) else {
+        return;
+    };
+    let mut c1 = left.walk();
+    let names: Vec<String> = left
+        .named_children(&mut c1)
+        .map(|n| cx.text(n).into_owned())
+        .collect();
+    let mut c2 = right.walk();
+    let values: Vec<Node> = right.named_children(&mut c2).collect();
+    for (i, name) in names.into_iter().enumerate() {
+        // `a, b := f()`: the first result is what most code calls methods on.
+        let v = match values.len() {
+            1 if i == 0 => values[0],
+            n if n > 1 && i < n => values[i],
+            _ => continue,
+        };
+        if name != "_" {
+            if let Some(t) = value_type(cx, v) {
+                cx.bind(name, t);
+            }
+        }
+    }
+}
+
+/// `var x T`, `var x = T{}`, and struct fields `a, b *T`.
+fn var_spec<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
+    let mut cursor = node.walk();
+    let names: Vec<String> = node
+        .children_by_field_name("name", &mut cursor)
+        .map(|n| cx.text(n).into_owned())
+        .collect();
+    if let Some(t) = node.child_by_field_name("type") {
+        let t = cx.collapsed(t);
+        for n in names {
+            cx.bind(n, t.clone());
+        }
+        return;
+    }
+    let Some(values) = node.child_by_field_name("value") else {
+        return;
+    };
+    let mut c2 = values.walk();
+    let values: Vec<Node> = values.named_children(&mut c2).collect();
+    for (n, v) in names.into_iter().zip(values) {
+        if let Some(t) = value_type(cx, v) {
+            cx.bind(n, t);
+        }
     }
 }
 

@@ -19,7 +19,7 @@ use serde::Serialize;
 /// Version of what extraction produces. Bump it whenever a change to extraction would
 /// give different facts for the same file: an index made by another version is rebuilt
 /// in full, because its unchanged files would otherwise keep stale facts.
-pub const EXTRACT_VERSION: u32 = 2;
+pub const EXTRACT_VERSION: u32 = 3;
 
 /// A language leindex indexes. The string forms are part of the JSON contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -319,6 +319,19 @@ pub struct Inherit {
     pub line: u32,
 }
 
+/// A name whose type the code states: a local variable, a module-level variable or a
+/// field. `value` is the type as written (`*Cart`, `Vec<u8>`, `Optional[Repo]`) or, when
+/// the name is assigned the result of a call or constructor, `=` and the callee as
+/// written (`=cart.New`, `=Foo::new`, `=Repo`). Resolution uses it to type receivers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    /// Index of the enclosing symbol (function, method, or the class/struct of a field).
+    pub symbol: Option<usize>,
+    /// The name as written: `x`, or `self.x`/`this.x` for a field assigned in a method.
+    pub name: String,
+    pub value: String,
+}
+
 /// Everything extracted from one file.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FileExtract {
@@ -326,6 +339,7 @@ pub struct FileExtract {
     pub calls: Vec<CallSite>,
     pub imports: Vec<Import>,
     pub inherits: Vec<Inherit>,
+    pub bindings: Vec<Binding>,
     /// Module-level documentation (Python module docstring, Rust `//!`, Go package doc).
     pub doc: Option<String>,
     /// Number of ERROR and MISSING nodes tree-sitter recovered from.

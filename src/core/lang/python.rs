@@ -13,6 +13,7 @@ pub(super) const KINDS: &[&str] = &[
     "function_definition",
     "class_definition",
     "expression_statement",
+    "assignment",
     "call",
     "lambda",
     "import_statement",
@@ -41,6 +42,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "function_definition" => function(cx, node),
         "class_definition" => class(cx, node),
         "expression_statement" => constant(cx, node),
+        "assignment" => binding(cx, node),
         "call" => {
             if let Some(f) = node.child_by_field_name("function") {
                 cx.call(f, Cx::line(node));
@@ -206,6 +208,44 @@ fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let mut sym = cx.new_symbol(SymbolKind::Constant, &name, node, node, None);
     sym.return_type = cx.field_text(assign, "type");
     cx.add_leaf_symbol(sym);
+}
+
+/// `x = Foo(...)`, `x: Repo = ...`, `self.repo = Repo(...)`, class-body `repo: Repo`.
+fn binding<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
+    let Some(left) = node.child_by_field_name("left") else {
+        return;
+    };
+    let name = match left.kind() {
+        "identifier" => cx.text(left).into_owned(),
+        "attribute" => {
+            let text = cx.collapsed(left);
+            match text.split_once('.') {
+                Some(("self" | "cls", rest)) if !rest.contains('.') => text,
+                _ => return,
+            }
+        }
+        _ => return,
+    };
+    if let Some(t) = node.child_by_field_name("type") {
+        let t = cx.collapsed(t);
+        cx.bind(name, t);
+        return;
+    }
+    let Some(mut right) = node.child_by_field_name("right") else {
+        return;
+    };
+    if right.kind() == "await" {
+        match right.named_child(0) {
+            Some(r) => right = r,
+            None => return,
+        }
+    }
+    if right.kind() == "call" {
+        if let Some(f) = right.child_by_field_name("function") {
+            let callee = format!("={}", cx.collapsed(f));
+            cx.bind(name, callee);
+        }
+    }
 }
 
 pub(super) fn is_constant_name(name: &str) -> bool {

@@ -23,6 +23,8 @@ pub(super) const KINDS: &[&str] = &[
     "const_item",
     "static_item",
     "impl_item",
+    "let_declaration",
+    "field_declaration",
     "call_expression",
     "macro_invocation",
     "use_declaration",
@@ -70,6 +72,16 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "closure_expression" => cx.push_anon(node, false),
         // The body of a macro_rules! is token trees, not code.
         "macro_definition" => return Visit::Skip,
+        "let_declaration" => let_binding(cx, node),
+        "field_declaration" => {
+            if let (Some(n), Some(t)) = (
+                cx.field_text(node, "name"),
+                node.child_by_field_name("type"),
+            ) {
+                let t = cx.collapsed(t);
+                cx.bind(n, t);
+            }
+        }
         // Complexity, as rust-code-analysis counts it: +1 for if, each match arm and
         // guard, loops, `?`, && and ||. Its token quirks (`?Sized`, `for<'a>`, keywords
         // inside macro calls) are not copied.
@@ -207,6 +219,46 @@ fn parameters<'a>(cx: &Cx<'a>, list: Node<'a>) -> Vec<Param> {
         }
     }
     out
+}
+
+/// `let x: T = ...`, `let x = T::new()`, `let x = T { .. }`.
+fn let_binding<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
+    let Some(p) = node.child_by_field_name("pattern") else {
+        return;
+    };
+    if p.kind() != "identifier" {
+        return;
+    }
+    let name = cx.text(p).into_owned();
+    if let Some(t) = node.child_by_field_name("type") {
+        let t = cx.collapsed(t);
+        cx.bind(name, t);
+        return;
+    }
+    let Some(mut v) = node.child_by_field_name("value") else {
+        return;
+    };
+    loop {
+        match v.kind() {
+            "reference_expression" | "try_expression" | "await_expression" => {
+                match v.child_by_field_name("value").or_else(|| v.named_child(0)) {
+                    Some(inner) => v = inner,
+                    None => return,
+                }
+            }
+            _ => break,
+        }
+    }
+    let bound = match v.kind() {
+        "struct_expression" => v.child_by_field_name("name").map(|n| cx.collapsed(n)),
+        "call_expression" => v
+            .child_by_field_name("function")
+            .map(|f| format!("={}", cx.collapsed(f))),
+        _ => None,
+    };
+    if let Some(b) = bound {
+        cx.bind(name, b);
+    }
 }
 
 fn item<'a>(cx: &mut Cx<'a>, node: Node<'a>, kind: SymbolKind) {

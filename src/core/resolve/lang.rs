@@ -266,7 +266,11 @@ pub fn split_path(lang: Language, path: &str) -> Option<Vec<String>> {
     let normalized = if lang == Language::Rust {
         path.replace("::", ".")
     } else {
+        // `a?.b` and `a!.b` (TS non-null assertion) name the same member.
         path.replace("?.", ".")
+            .replace("!.", ".")
+            .trim_end_matches('!')
+            .to_string()
     };
     for p in normalized.split('.') {
         let p = p.trim();
@@ -368,6 +372,51 @@ pub fn clean_type(ty: &str) -> String {
         .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.' || c == ':' || c == '$'))
         .unwrap_or(t.len());
     t[..end].trim_end_matches([':', '.']).to_string()
+}
+
+/// A return type reduced to the type a caller gets to call methods on: the first of a Go
+/// result list, the inside of `Result<..>`, `Option<..>`, `Box<..>`, `Promise<..>`,
+/// `Optional[..]`.
+pub fn clean_return_type(ty: &str) -> String {
+    let mut t = ty.trim();
+    if let Some(inner) = t.strip_prefix('(') {
+        t = inner.split([',', ')']).next().unwrap_or("").trim();
+        // Named results: `(c *Cart, err error)`.
+        if let Some((_, ty)) = t.split_once(' ') {
+            if !ty.trim().is_empty() {
+                t = ty.trim();
+            }
+        }
+    }
+    t = t.trim_start_matches("->").trim();
+    loop {
+        let before = t;
+        for w in [
+            "Result<",
+            "Option<",
+            "Box<",
+            "Rc<",
+            "Arc<",
+            "Promise<",
+            "io::Result<",
+            "anyhow::Result<",
+            "Optional[",
+            "Awaitable[",
+            "Iterator[",
+        ] {
+            if let Some(inner) = t.strip_prefix(w) {
+                t = inner;
+            }
+        }
+        t = t
+            .trim_start_matches(['&', '*'])
+            .trim_start_matches("mut ")
+            .trim();
+        if t == before {
+            break;
+        }
+    }
+    clean_type(t)
 }
 
 /// A callee as written, without what does not name the callee: type arguments
@@ -1036,6 +1085,11 @@ mod tests {
         assert_eq!(clean_type("&mut Vec<u8>"), "Vec");
         assert_eq!(clean_type("Optional[\"Cart\"]"), "Cart");
         assert_eq!(clean_type("Cart | None"), "Cart");
+        assert_eq!(clean_return_type("(*Cart, error)"), "Cart");
+        assert_eq!(clean_return_type("(c *Cart, err error)"), "Cart");
+        assert_eq!(clean_return_type("Result<Self, Error>"), "Self");
+        assert_eq!(clean_return_type("Option<&mut Node<T>>"), "Node");
+        assert_eq!(clean_return_type("Promise<Repo>"), "Repo");
         assert_eq!(
             clean_callee(Language::Rust, "Vec::<u8>::with_capacity"),
             "Vec::with_capacity"

@@ -16,7 +16,9 @@ mod lang;
 
 use std::collections::{HashMap, HashSet};
 
-use crate::core::lang::{split_callee, CallSite, Import, Language, Param, Relation, SymbolKind};
+use crate::core::lang::{
+    split_callee, Binding, CallSite, Import, Language, Param, Relation, SymbolKind,
+};
 
 /// How an edge was found, weakest first. The string forms are part of the JSON contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -127,6 +129,7 @@ pub struct NodeIn {
     pub parent_name: Option<String>,
     /// Only Go methods' signatures are needed (the receiver's name); others may be empty.
     pub signature: String,
+    pub return_type: Option<String>,
     pub parameters: Vec<Param>,
 }
 
@@ -150,6 +153,7 @@ pub struct FileIn {
     pub calls: Vec<CallSite>,
     pub imports: Vec<Import>,
     pub inherits: Vec<InheritIn>,
+    pub bindings: Vec<Binding>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -166,6 +170,7 @@ struct Node {
     qname: Box<str>,
     parent_name: Option<Box<str>>,
     signature: Box<str>,
+    ret: Option<Box<str>>,
     params: Vec<Param>,
 }
 
@@ -180,6 +185,8 @@ struct File {
     calls: Vec<CallSite>,
     /// Node index of each of the file's symbols, in stored order.
     nodes: Vec<Ix>,
+    /// Module-level typed names: (name, value as in [`Binding`]).
+    bindings: Vec<(Box<str>, Box<str>)>,
 }
 
 /// What a name refers to.
@@ -211,6 +218,8 @@ pub struct Universe {
     bases: HashMap<Ix, Vec<Ix>>,
     /// Interfaces/traits a type implements (explicitly: TS `implements`, Rust `impl T for`).
     implements: HashMap<Ix, Vec<Ix>>,
+    /// Typed names declared in a symbol (locals of a function, fields of a type).
+    bindings: HashMap<Ix, Vec<(Box<str>, Box<str>)>>,
     /// Bases outside the repository, as written (`unittest.TestCase`), per node.
     ext_bases: HashMap<Ix, Vec<String>>,
     /// Inverse of `bases` and `implements`.
@@ -249,6 +258,7 @@ impl Universe {
             bases: HashMap::new(),
             implements: HashMap::new(),
             ext_bases: HashMap::new(),
+            bindings: HashMap::new(),
             subs: HashMap::new(),
             inherit_links: Vec::new(),
             go_impls: Default::default(),
@@ -276,6 +286,7 @@ impl Universe {
                     qname: n.qualified_name.into(),
                     parent_name: n.parent_name.map(Into::into),
                     signature: n.signature.into(),
+                    ret: n.return_type.map(Into::into),
                     params: n.parameters,
                 });
                 u.children.push(Vec::new());
@@ -286,6 +297,14 @@ impl Universe {
             }
             for h in f.inherits {
                 pending_inherits.push((fix, h));
+            }
+            let mut file_bindings = Vec::new();
+            for b in f.bindings {
+                let pair = (b.name.into_boxed_str(), b.value.into_boxed_str());
+                match b.symbol.and_then(|i| nodes.get(i).copied()) {
+                    Some(n) => u.bindings.entry(n).or_default().push(pair),
+                    None => file_bindings.push(pair),
+                }
             }
             if f.language == Language::Python {
                 let parts: Vec<&str> = key.split('.').collect();
@@ -306,6 +325,7 @@ impl Universe {
                 imports: f.imports,
                 calls: f.calls,
                 nodes,
+                bindings: file_bindings,
             });
         }
         for (ix, n) in u.nodes.iter().enumerate() {
@@ -404,20 +424,7 @@ impl Universe {
     /// (depth first, left to right); the first type that has it wins. Traits a type
     /// implements are searched last (Rust default methods).
     fn type_members(&self, n: Ix, name: &str) -> Vec<Ix> {
-        let mut seen = HashSet::new();
-        let mut stack = vec![n];
-        let mut order = Vec::new();
-        while let Some(t) = stack.pop() {
-            if !seen.insert(t) || order.len() > 64 {
-                continue;
-            }
-            order.push(t);
-            if let Some(bs) = self.bases.get(&t) {
-                for &b in bs.iter().rev() {
-                    stack.push(b);
-                }
-            }
-        }
+        let order = self.mro(n);
         for &t in &order {
             let mut out = Vec::new();
             self.own_members(t, name, &mut out);
@@ -623,6 +630,19 @@ impl Universe {
 
     /// Resolve a path as written (`a.b.c`, `a::b::c`) from a point in file `f`.
     fn resolve_path(&self, f: Ix, caller: Option<Ix>, path: &str) -> Option<(Ent, bool)> {
+        self.resolve_path_d(f, caller, path, 0)
+    }
+
+    fn resolve_path_d(
+        &self,
+        f: Ix,
+        caller: Option<Ix>,
+        path: &str,
+        depth: u32,
+    ) -> Option<(Ent, bool)> {
+        if depth > 6 {
+            return None;
+        }
         let lang = self.lang(f);
         let parts = lang::split_path(lang, path)?;
         let (first, rest) = parts.split_first()?;
@@ -638,6 +658,9 @@ impl Universe {
                 {
                     via |= t.1;
                     t.0
+                } else if let Some((e, v)) = self.binding_type(f, caller, first, depth) {
+                    via |= v;
+                    e
                 } else {
                     let (e, v) = self.scope_lookup(f, caller, first)?;
                     via |= v;
@@ -646,11 +669,159 @@ impl Universe {
             }
         };
         for p in rest {
-            let (e, v) = self.member(&ent, p, 0)?;
+            let (e, v) = self
+                .member(&ent, p, 0)
+                .or_else(|| self.field_type(&ent, p, depth))?;
             via |= v;
             ent = e;
         }
         Some((ent, via))
+    }
+
+    /// A Rust value receiver (`self.items`, `repo`, `cfg.store`): a local, a parameter
+    /// or `self`, then fields.
+    fn resolve_value(&self, f: Ix, caller: Option<Ix>, recv: &str) -> Option<(Ent, bool)> {
+        let parts = lang::split_path(self.lang(f), recv)?;
+        let (first, rest) = parts.split_first()?;
+        let (mut ent, mut via) = match self.self_type(f, caller, first) {
+            Some(t) => (Ent::Node(t), false),
+            None => self
+                .param_type(f, caller, first)
+                .or_else(|| self.binding_type(f, caller, first, 0))?,
+        };
+        for p in rest {
+            let (e, v) = self.field_type(&ent, p, 0)?;
+            via |= v;
+            ent = e;
+        }
+        Some((ent, via))
+    }
+
+    /// The type of the local or module-level variable `name`, seen from `caller`.
+    fn binding_type(
+        &self,
+        f: Ix,
+        caller: Option<Ix>,
+        name: &str,
+        depth: u32,
+    ) -> Option<(Ent, bool)> {
+        let mut cur = caller;
+        while let Some(c) = cur {
+            let node = &self.nodes[c as usize];
+            if !node.kind.is_callable() {
+                break;
+            }
+            if let Some(v) = self.bindings.get(&c) {
+                if let Some((_, val)) = v.iter().rev().find(|(n, _)| &**n == name) {
+                    return self.eval_value(f, Some(c), val, depth + 1);
+                }
+            }
+            cur = node.parent;
+        }
+        let file = &self.files[f as usize];
+        let (_, val) = file.bindings.iter().rev().find(|(n, _)| &**n == name)?;
+        self.eval_value(f, None, val, depth + 1)
+    }
+
+    /// The type a field `name` of type `ent` is declared with (or assigned in a method).
+    fn field_type(&self, ent: &Ent, name: &str, depth: u32) -> Option<(Ent, bool)> {
+        let Ent::Node(t) = ent else { return None };
+        if depth > 6 {
+            return None;
+        }
+        let keys = [
+            name.to_string(),
+            format!("self.{name}"),
+            format!("this.{name}"),
+        ];
+        for ty in self.mro(*t) {
+            let file = self.nodes[ty as usize].file;
+            if let Some(v) = self.bindings.get(&ty) {
+                if let Some((_, val)) = v.iter().find(|(n, _)| keys.iter().any(|k| **n == **k)) {
+                    return self.eval_value(file, Some(ty), val, depth + 1);
+                }
+            }
+            let mut methods = self.children[ty as usize].clone();
+            if let Some(v) = self.by_parent_name.get(&self.nodes[ty as usize].qname) {
+                methods.extend(v.iter().copied());
+            }
+            for m in methods {
+                if let Some(v) = self.bindings.get(&m) {
+                    if let Some((_, val)) =
+                        v.iter().find(|(n, _)| keys[1..].iter().any(|k| **n == **k))
+                    {
+                        let mf = self.nodes[m as usize].file;
+                        return self.eval_value(mf, Some(m), val, depth + 1);
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// What a binding's value is: a declared type, or what a call returns / constructs.
+    fn eval_value(&self, f: Ix, ctx: Option<Ix>, value: &str, depth: u32) -> Option<(Ent, bool)> {
+        if depth > 6 {
+            return None;
+        }
+        let lang = self.lang(f);
+        let Some(callee) = value.strip_prefix('=') else {
+            return self.resolve_type(f, ctx, &lang::clean_type(value), depth);
+        };
+        let callee = lang::clean_callee(lang, callee);
+        let (ent, via) = self.resolve_path_d(f, ctx, &callee, depth + 1)?;
+        match ent {
+            Ent::Node(n) => {
+                let node = &self.nodes[n as usize];
+                if node.kind.is_type_like() || node.kind == SymbolKind::Type {
+                    return Some((Ent::Node(n), via));
+                }
+                if !node.kind.is_callable() {
+                    return None;
+                }
+                let ret = lang::clean_return_type(node.ret.as_deref()?);
+                let (e, v2) = self.resolve_type(node.file, Some(n), &ret, depth + 1)?;
+                Some((e, via || v2))
+            }
+            Ent::Ext(s) => Some((Ent::Ext(format!("{s}()")), true)),
+            Ent::Module(_) => None,
+        }
+    }
+
+    /// A type path: only types (and externals) count.
+    fn resolve_type(&self, f: Ix, ctx: Option<Ix>, ty: &str, depth: u32) -> Option<(Ent, bool)> {
+        if ty.is_empty() {
+            return None;
+        }
+        match self.resolve_path_d(f, ctx, ty, depth + 1)? {
+            (Ent::Node(t), via)
+                if self.nodes[t as usize].kind.is_type_like()
+                    || self.nodes[t as usize].kind == SymbolKind::Type =>
+            {
+                Some((Ent::Node(t), via))
+            }
+            (Ent::Ext(s), via) => Some((Ent::Ext(s), via)),
+            _ => None,
+        }
+    }
+
+    /// A type and its bases, depth first, left to right.
+    fn mro(&self, n: Ix) -> Vec<Ix> {
+        let mut seen = HashSet::new();
+        let mut stack = vec![n];
+        let mut order = Vec::new();
+        while let Some(t) = stack.pop() {
+            if !seen.insert(t) || order.len() > 64 {
+                continue;
+            }
+            order.push(t);
+            if let Some(bs) = self.bases.get(&t) {
+                for &b in bs.iter().rev() {
+                    stack.push(b);
+                }
+            }
+        }
+        order
     }
 
     /// The type `self`, `this`, `cls`, `Self` or a Go receiver name stands for.
@@ -710,6 +881,8 @@ impl Universe {
             {
                 Some((Ent::Node(t), via))
             }
+            // A type from a library (`t *testing.T`): its methods are external.
+            Some((Ent::Ext(s), via)) => Some((Ent::Ext(s), via)),
             _ => None,
         }
     }
@@ -831,15 +1004,7 @@ impl Universe {
             return;
         }
         let target = if value {
-            let first = recv.split(['.', ':']).next().unwrap_or("");
-            if recv == first {
-                match self.self_type(f, caller, first) {
-                    Some(t) => Some((Ent::Node(t), false)),
-                    None => self.param_type(f, caller, first),
-                }
-            } else {
-                None
-            }
+            self.resolve_value(f, caller, recv)
         } else {
             self.resolve_path(f, caller, recv)
         };
