@@ -159,12 +159,11 @@ fn location(i: &ImpactItem) -> String {
 
 fn render(r: &ImpactReport, since: Option<&str>) -> String {
     let mut out = String::new();
-    match since {
-        Some(rev) => out.push_str(&format!(
+    if let Some(rev) = since {
+        out.push_str(&format!(
             "Changed since {rev}: {} symbol(s)\n",
             r.targets.len()
-        )),
-        None => {}
+        ));
     }
     for t in &r.targets {
         out.push_str(&format!(

@@ -238,15 +238,10 @@ fn let_binding<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(mut v) = node.child_by_field_name("value") else {
         return;
     };
-    loop {
-        match v.kind() {
-            "reference_expression" | "try_expression" | "await_expression" => {
-                match v.child_by_field_name("value").or_else(|| v.named_child(0)) {
-                    Some(inner) => v = inner,
-                    None => return,
-                }
-            }
-            _ => break,
+    while let "reference_expression" | "try_expression" | "await_expression" = v.kind() {
+        match v.child_by_field_name("value").or_else(|| v.named_child(0)) {
+            Some(inner) => v = inner,
+            None => return,
         }
     }
     let bound = match v.kind() {

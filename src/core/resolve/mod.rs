@@ -160,6 +160,10 @@ pub struct FileIn {
 // The universe: every symbol, indexed for lookups.
 
 type Ix = u32;
+/// Typed names of one scope: (name, value as in [`Binding`]).
+type Bindings = Vec<(Box<str>, Box<str>)>;
+/// Resolutions of one file, per (caller, callee as written).
+type Memo<'a> = HashMap<(Option<Ix>, &'a str), Vec<(Dst, Confidence)>>;
 
 struct Node {
     id: i64,
@@ -186,7 +190,7 @@ struct File {
     /// Node index of each of the file's symbols, in stored order.
     nodes: Vec<Ix>,
     /// Module-level typed names: (name, value as in [`Binding`]).
-    bindings: Vec<(Box<str>, Box<str>)>,
+    bindings: Bindings,
 }
 
 /// What a name refers to.
@@ -219,7 +223,7 @@ pub struct Universe {
     /// Interfaces/traits a type implements (explicitly: TS `implements`, Rust `impl T for`).
     implements: HashMap<Ix, Vec<Ix>>,
     /// Typed names declared in a symbol (locals of a function, fields of a type).
-    bindings: HashMap<Ix, Vec<(Box<str>, Box<str>)>>,
+    bindings: HashMap<Ix, Bindings>,
     /// Bases outside the repository, as written (`unittest.TestCase`), per node.
     ext_bases: HashMap<Ix, Vec<String>>,
     /// Inverse of `bases` and `implements`.
@@ -1277,7 +1281,7 @@ impl Universe {
                 let file = &self.files[f as usize];
                 let mut links = Vec::with_capacity(file.calls.len());
                 let mut buf = Vec::new();
-                let mut memo: HashMap<(Option<Ix>, &str), Vec<(Dst, Confidence)>> = HashMap::new();
+                let mut memo: Memo = HashMap::new();
                 for c in &file.calls {
                     let caller = c.symbol.and_then(|i| file.nodes.get(i).copied());
                     let src = caller.map(|c| self.nodes[c as usize].id);
