@@ -209,6 +209,7 @@ pub struct Universe {
     files: Vec<File>,
     nodes: Vec<Node>,
     children: Vec<Vec<Ix>>,
+    by_id: HashMap<i64, Ix>,
     by_qname: HashMap<Box<str>, Vec<Ix>>,
     /// Members by the qualified name of their parent (Go methods, Rust impl items).
     by_parent_name: HashMap<Box<str>, Vec<Ix>>,
@@ -254,6 +255,7 @@ impl Universe {
             files: Vec::with_capacity(input.len()),
             nodes: Vec::new(),
             children: Vec::new(),
+            by_id: HashMap::new(),
             by_qname: HashMap::new(),
             by_parent_name: HashMap::new(),
             by_name: HashMap::new(),
@@ -349,6 +351,7 @@ impl Universe {
                 u.modules.entry(n.qname.to_string()).or_default();
             }
         }
+        u.by_id = id_to_ix;
         u.resolve_inherits(pending_inherits);
         u
     }
@@ -1012,6 +1015,11 @@ impl Universe {
         } else {
             self.resolve_path(f, caller, recv)
         };
+        // A call's result (`repo.find(id).save()`, `Foo::new().run()`): its return type.
+        let target = match target {
+            None if recv.ends_with(')') => self.call_result_type(f, caller, recv),
+            t => t,
+        };
         if target.is_none() {
             // A global of the language (`console.log`, `Math.max`, `u64::from`).
             let first = recv
@@ -1107,6 +1115,40 @@ impl Universe {
                 Confidence::Import,
             )),
             None => self.name_only(f, Some((recv, written_sep)), name, out),
+        }
+    }
+
+    /// The type of what the call `call` (`a.b(x)`, `Foo::new()`) returns, when its callee
+    /// resolves to one symbol (or a library function) through code or imports.
+    fn call_result_type(&self, f: Ix, caller: Option<Ix>, call: &str) -> Option<(Ent, bool)> {
+        let open = matching_open(call)?;
+        let callee = call[..open].trim();
+        if callee.is_empty() || callee.len() >= call.len() {
+            return None;
+        }
+        let mut found = Vec::new();
+        self.resolve_call(f, caller, callee, &mut found);
+        found.retain(|(_, c)| *c >= Confidence::Import);
+        let [(dst, c)] = found.as_slice() else {
+            return None;
+        };
+        let via = *c == Confidence::Import;
+        match dst {
+            Dst::External(s) => Some((Ent::Ext(format!("{s}()")), true)),
+            Dst::Node(id) => {
+                let n = *self.by_id.get(id)?;
+                let node = &self.nodes[n as usize];
+                if node.kind.is_type_like() || node.kind == SymbolKind::Type {
+                    return Some((Ent::Node(n), via));
+                }
+                let lang = self.lang(node.file);
+                if Some(&*node.name) == lang::constructor_name(lang) {
+                    return self.enclosing_type(n).map(|t| (Ent::Node(t), via));
+                }
+                let ret = lang::clean_return_type(node.ret.as_deref()?);
+                let (e, v2) = self.resolve_type(node.file, Some(n), &ret, 1)?;
+                Some((e, via || v2))
+            }
         }
     }
 
@@ -1262,6 +1304,33 @@ impl Universe {
                 return;
             }
         }
+        // Nearest first: candidates in the caller's file, else in its directory (package).
+        let cands = if cands.len() > 1 {
+            let dir = |x: Ix| {
+                let p = &self.files[x as usize].path;
+                p.rsplit_once('/').map_or("", |(d, _)| d)
+            };
+            let here = dir(f);
+            let same_file: Vec<Ix> = cands
+                .iter()
+                .copied()
+                .filter(|&c| self.nodes[c as usize].file == f)
+                .collect();
+            let same_dir: Vec<Ix> = cands
+                .iter()
+                .copied()
+                .filter(|&c| dir(self.nodes[c as usize].file) == here)
+                .collect();
+            if !same_file.is_empty() {
+                same_file
+            } else if !same_dir.is_empty() {
+                same_dir
+            } else {
+                cands
+            }
+        } else {
+            cands
+        };
         let common = recv.is_some() && lang::is_common_method(lang, name);
         if cands.is_empty() || cands.len() > NAME_ONLY_MAX || common {
             out.push((Dst::External(written), Confidence::Unresolved));
@@ -1327,6 +1396,28 @@ impl Universe {
         }
         Resolved { links: per_file }
     }
+}
+
+/// Byte offset of the `(` matching a call's final `)`.
+fn matching_open(call: &str) -> Option<usize> {
+    let b = call.as_bytes();
+    if b.last() != Some(&b')') {
+        return None;
+    }
+    let mut depth = 0i32;
+    for i in (0..b.len()).rev() {
+        match b[i] {
+            b')' => depth += 1,
+            b'(' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 fn conf(via_import: bool) -> Confidence {
