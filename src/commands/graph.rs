@@ -2,7 +2,6 @@
 use clap::Args;
 use serde::Serialize;
 
-use leindex::core::graph::GNode;
 use leindex::core::resolve::LinkKind;
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
@@ -18,51 +17,50 @@ pub struct GraphArgs {
 }
 
 #[derive(Serialize)]
-struct NodeOut<'a> {
+struct NodeOut {
     id: i64,
-    qualified_name: &'a str,
-    name: &'a str,
-    kind: &'a str,
-    file: &'a str,
+    qualified_name: String,
+    name: String,
+    kind: &'static str,
+    file: String,
     line: u32,
     end_line: u32,
     centrality: f64,
 }
 
 #[derive(Serialize)]
-struct EdgeOut<'a> {
+struct EdgeOut {
     src: Option<i64>,
     dst: Option<i64>,
     kind: &'static str,
     confidence: &'static str,
-    file: Option<&'a str>,
+    file: Option<String>,
     line: u32,
-    source: &'a str,
-    target: &'a str,
+    source: String,
+    target: String,
 }
 
 #[derive(Serialize)]
-struct GraphOut<'a> {
-    nodes: Vec<NodeOut<'a>>,
-    edges: Vec<EdgeOut<'a>>,
+struct GraphOut {
+    nodes: Vec<NodeOut>,
+    edges: Vec<EdgeOut>,
 }
 
 pub fn run(a: GraphArgs) -> anyhow::Result<()> {
-    let (_, _store, graph) = a.query.open_graph()?;
-    let id_of = |n| match &graph.g[n] {
-        GNode::Symbol(i) => Some(graph.symbols[*i].id),
-        _ => None,
-    };
+    let (_, store, mut graph) = a.query.open_graph()?;
     if a.query.json {
+        graph.add_details(store.all_symbol_details()?);
+        let graph = &graph;
         let nodes = graph
-            .symbols
+            .symbol_ids()
             .iter()
+            .filter_map(|&id| graph.node_of_id(id).and_then(|n| graph.symbol(n)))
             .map(|s| NodeOut {
                 id: s.id,
-                qualified_name: &s.qualified_name,
-                name: &s.name,
+                qualified_name: s.qualified_name.clone(),
+                name: s.name.clone(),
                 kind: s.kind.as_str(),
-                file: &s.file,
+                file: s.file.clone(),
                 line: s.line,
                 end_line: s.end_line,
                 centrality: (graph.centrality(s.id) * 1000.0).round() / 1000.0,
@@ -73,12 +71,12 @@ pub fn run(a: GraphArgs) -> anyhow::Result<()> {
             .map(|e| {
                 let w = e.weight();
                 let file = match w.kind {
-                    LinkKind::Contains => graph.symbol(e.source()).map(|s| s.file.as_str()),
-                    _ => graph.file_of_edge(e.id()),
+                    LinkKind::Contains => graph.symbol(e.source()).map(|s| s.file.clone()),
+                    _ => graph.file_of_edge(e.id()).map(str::to_string),
                 };
                 EdgeOut {
-                    src: id_of(e.source()),
-                    dst: id_of(e.target()),
+                    src: graph.symbol_id(e.source()),
+                    dst: graph.symbol_id(e.target()),
                     kind: w.kind.as_str(),
                     confidence: w.confidence.as_str(),
                     file,
@@ -89,7 +87,7 @@ pub fn run(a: GraphArgs) -> anyhow::Result<()> {
             })
             .collect();
         edges.sort_by(|a, b| {
-            (a.file, a.line, a.kind, a.target).cmp(&(b.file, b.line, b.kind, b.target))
+            (&a.file, a.line, a.kind, &a.target).cmp(&(&b.file, b.line, b.kind, &b.target))
         });
         return emit_json(&GraphOut { nodes, edges });
     }
@@ -107,7 +105,7 @@ pub fn run(a: GraphArgs) -> anyhow::Result<()> {
     }
     emit(&format!(
         "{} symbols, {} edges\n{t}\n",
-        graph.symbols.len(),
+        graph.symbol_count(),
         graph.edge_count()
     ))
 }

@@ -105,7 +105,7 @@ impl std::fmt::Display for FailAbove {
 impl std::error::Error for FailAbove {}
 
 pub fn run(a: ImpactArgs) -> anyhow::Result<()> {
-    let (root, _store, graph) = a.query.open_graph()?;
+    let (root, store, mut graph) = a.query.open_graph()?;
     let opts = ImpactOptions {
         direction: match a.direction {
             Direction::Up => ImpactDirection::Up,
@@ -122,14 +122,17 @@ pub fn run(a: ImpactArgs) -> anyhow::Result<()> {
         },
     };
     let (targets, without) = match (&a.symbol, &a.since) {
-        (Some(s), _) => (impact::find_targets(&graph, s, a.all)?, Vec::new()),
+        (Some(s), _) => (
+            impact::find_targets(&store, &mut graph, s, a.all)?,
+            Vec::new(),
+        ),
         (None, Some(rev)) => {
-            let c = impact::changed_since(&graph, &root, rev)?;
+            let c = impact::changed_since(&store, &graph, &root, rev)?;
             (c.symbols, c.files_without_symbols)
         }
         (None, None) => unreachable!("clap requires SYMBOL or --since"),
     };
-    let mut report = impact::impact(&graph, &targets, &opts);
+    let mut report = impact::impact(&store, &mut graph, &targets, &opts)?;
     report.changed_files_without_symbols = without;
     let format = if a.query.json { Format::Json } else { a.format };
     match format {

@@ -9,19 +9,20 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
-use crate::core::graph_store::{GraphInput, GraphNode};
+use crate::core::graph_store::{GraphBlob, GraphNode};
 use crate::core::lang::{Language, SymbolKind};
 use crate::core::resolve::{Confidence, Dst, Link, LinkKind};
 
 /// A node of the graph.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub enum GNode {
-    /// A symbol (index into [`Graph::symbols`]).
-    Symbol(usize),
-    /// The module-level code of a file (calls outside any function).
-    File(String),
-    /// A callee outside the repository or that could not be resolved, by name.
-    External(String),
+    /// A symbol (index into the graph's symbol ids).
+    Symbol(u32),
+    /// The module-level code of a file (index into the file paths).
+    File(u32),
+    /// A callee outside the repository or that could not be resolved (index into the
+    /// placeholder names).
+    External(u32),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -29,133 +30,170 @@ pub struct GEdge {
     pub kind: LinkKind,
     pub confidence: Confidence,
     pub line: u32,
-    /// Index of the file of the call site in `Graph::file_names` (u32::MAX: none).
+    /// Index of the file of the call site in the file paths (`u32::MAX`: none).
     pub file: u32,
 }
 
+/// The resolved graph. Its structure loads in one piece (`graph_store::decode_graph`);
+/// the details of symbols (names, files, spans) are loaded for what an answer shows
+/// ([`Graph::add_details`]).
 pub struct Graph {
     pub g: StableGraph<GNode, GEdge, petgraph::Directed, u32>,
-    pub symbols: Vec<GraphNode>,
-    pub ranks: HashMap<i64, f32>,
+    ids: Vec<i64>,
+    ranks: Vec<f32>,
+    files: Vec<String>,
+    externals: Vec<String>,
     by_id: HashMap<i64, NodeIndex<u32>>,
-    files: HashMap<String, NodeIndex<u32>>,
-    externals: HashMap<String, NodeIndex<u32>>,
-    file_names: Vec<String>,
+    file_nodes: Vec<Option<NodeIndex<u32>>>,
+    ext_nodes: Vec<NodeIndex<u32>>,
+    details: HashMap<i64, GraphNode>,
 }
 
 impl Graph {
-    pub fn build(input: GraphInput) -> Graph {
-        let mut g = StableGraph::with_capacity(input.nodes.len(), input.nodes.len() * 4);
-        let mut by_id = HashMap::with_capacity(input.nodes.len());
-        for (i, n) in input.nodes.iter().enumerate() {
-            by_id.insert(n.id, g.add_node(GNode::Symbol(i)));
+    pub fn from_blob(b: GraphBlob) -> Graph {
+        let n_sym = b.ids.len();
+        let n_files = b.files.len();
+        let mut g = StableGraph::with_capacity(n_sym + b.externals.len(), b.edges.len());
+        let mut by_id = HashMap::with_capacity(n_sym);
+        for (i, &id) in b.ids.iter().enumerate() {
+            by_id.insert(id, g.add_node(GNode::Symbol(i as u32)));
         }
-        for n in &input.nodes {
-            if let Some(p) = n.parent_id.and_then(|p| by_id.get(&p)) {
-                g.add_edge(
-                    *p,
-                    by_id[&n.id],
-                    GEdge {
-                        kind: LinkKind::Contains,
-                        confidence: Confidence::Exact,
-                        line: n.line,
-                        file: u32::MAX,
-                    },
-                );
+        let ext_nodes: Vec<NodeIndex<u32>> = (0..b.externals.len())
+            .map(|i| g.add_node(GNode::External(i as u32)))
+            .collect();
+        let mut file_nodes: Vec<Option<NodeIndex<u32>>> = vec![None; n_files];
+        let sym_nodes: Vec<NodeIndex<u32>> = (0..n_sym).map(NodeIndex::new).collect();
+        let mut node = |g: &mut StableGraph<GNode, GEdge, petgraph::Directed, u32>, x: u32| {
+            let x = x as usize;
+            if x < n_sym {
+                sym_nodes[x]
+            } else if x < n_sym + n_files {
+                *file_nodes[x - n_sym]
+                    .get_or_insert_with(|| g.add_node(GNode::File((x - n_sym) as u32)))
+            } else {
+                ext_nodes[x - n_sym - n_files]
             }
-        }
-        let mut graph = Graph {
-            g,
-            symbols: input.nodes,
-            ranks: input.ranks,
-            by_id,
-            files: HashMap::new(),
-            externals: HashMap::new(),
-            file_names: Vec::new(),
         };
-        let edges: usize = input.links.iter().map(|(_, l)| l.len()).sum();
-        graph.g.reserve_edges(edges);
-        for (file, links) in input.links {
-            let fi = graph.file_names.len() as u32;
-            graph.file_names.push(file.clone());
-            for l in links {
-                let src = match l.src {
-                    Some(id) => match graph.by_id.get(&id) {
-                        Some(&n) => n,
-                        None => continue,
-                    },
-                    None => graph.file_node(&file),
-                };
-                let dst = match &l.dst {
-                    Dst::Node(id) => match graph.by_id.get(id) {
-                        Some(&n) => n,
-                        None => continue,
-                    },
-                    Dst::External(name) => graph.external_node(name),
-                };
-                graph.g.add_edge(
-                    src,
-                    dst,
-                    GEdge {
-                        kind: l.kind,
-                        confidence: l.confidence,
-                        line: l.line,
-                        file: fi,
-                    },
-                );
+        for e in &b.edges {
+            let (s, d) = (node(&mut g, e.src), node(&mut g, e.dst));
+            g.add_edge(
+                s,
+                d,
+                GEdge {
+                    kind: e.kind,
+                    confidence: e.confidence,
+                    line: e.line,
+                    file: e.file,
+                },
+            );
+        }
+        Graph {
+            g,
+            ids: b.ids,
+            ranks: b.ranks,
+            files: b.files,
+            externals: b.externals,
+            by_id,
+            file_nodes,
+            ext_nodes,
+            details: HashMap::new(),
+        }
+    }
+
+    /// Make the details of these symbols available to [`Graph::symbol`] and friends.
+    pub fn add_details(&mut self, nodes: Vec<GraphNode>) {
+        for n in nodes {
+            self.details.insert(n.id, n);
+        }
+    }
+
+    /// The targets and everything they contain (members, nested definitions).
+    pub fn with_descendants(&self, targets: &[NodeIndex<u32>]) -> Vec<NodeIndex<u32>> {
+        let mut out: Vec<NodeIndex<u32>> = targets.to_vec();
+        let mut i = 0;
+        while i < out.len() {
+            let n = out[i];
+            for e in self.g.edges_directed(n, Direction::Outgoing) {
+                if e.weight().kind == LinkKind::Contains && !out.contains(&e.target()) {
+                    out.push(e.target());
+                }
             }
+            i += 1;
         }
-        graph
+        out
     }
 
-    fn file_node(&mut self, file: &str) -> NodeIndex<u32> {
-        if let Some(&n) = self.files.get(file) {
-            return n;
-        }
-        let n = self.g.add_node(GNode::File(file.to_string()));
-        self.files.insert(file.to_string(), n);
-        n
+    /// Symbol ids of these nodes whose details are not loaded yet.
+    pub fn missing_details(&self, nodes: &[NodeIndex<u32>]) -> Vec<i64> {
+        let mut v: Vec<i64> = nodes
+            .iter()
+            .filter_map(|&n| self.symbol_id(n))
+            .filter(|id| !self.details.contains_key(id))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
     }
 
-    fn external_node(&mut self, name: &str) -> NodeIndex<u32> {
-        if let Some(&n) = self.externals.get(name) {
-            return n;
-        }
-        let n = self.g.add_node(GNode::External(name.to_string()));
-        self.externals.insert(name.to_string(), n);
-        n
+    pub fn symbol_count(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn symbol_ids(&self) -> &[i64] {
+        &self.ids
     }
 
     pub fn node_of_id(&self, id: i64) -> Option<NodeIndex<u32>> {
         self.by_id.get(&id).copied()
     }
 
-    pub fn external(&self, name: &str) -> Option<NodeIndex<u32>> {
-        self.externals.get(name).copied()
-    }
-
-    pub fn externals(&self) -> impl Iterator<Item = (&str, NodeIndex<u32>)> {
-        self.externals.iter().map(|(k, v)| (k.as_str(), *v))
-    }
-
-    pub fn file_of_edge(&self, e: EdgeIndex<u32>) -> Option<&str> {
-        let i = self.g.edge_weight(e)?.file;
-        self.file_names.get(i as usize).map(String::as_str)
-    }
-
-    pub fn symbol(&self, n: NodeIndex<u32>) -> Option<&GraphNode> {
-        match &self.g[n] {
-            GNode::Symbol(i) => Some(&self.symbols[*i]),
+    pub fn symbol_id(&self, n: NodeIndex<u32>) -> Option<i64> {
+        match self.g.node_weight(n)? {
+            GNode::Symbol(i) => Some(self.ids[*i as usize]),
             _ => None,
         }
     }
 
+    /// The node of an external placeholder, by name.
+    pub fn external(&self, name: &str) -> Option<NodeIndex<u32>> {
+        self.externals
+            .iter()
+            .position(|e| e == name)
+            .map(|i| self.ext_nodes[i])
+    }
+
+    pub fn externals(&self) -> impl Iterator<Item = (&str, NodeIndex<u32>)> {
+        self.externals
+            .iter()
+            .zip(&self.ext_nodes)
+            .map(|(k, v)| (k.as_str(), *v))
+    }
+
+    /// The node of a file's module-level code, if it calls anything.
+    pub fn file_node(&self, path: &str) -> Option<NodeIndex<u32>> {
+        let i = self.files.iter().position(|f| f == path)?;
+        self.file_nodes[i]
+    }
+
+    pub fn file_of_edge(&self, e: EdgeIndex<u32>) -> Option<&str> {
+        let i = self.g.edge_weight(e)?.file;
+        self.files.get(i as usize).map(String::as_str)
+    }
+
+    /// A symbol's details (loaded with [`Graph::add_details`]).
+    pub fn symbol(&self, n: NodeIndex<u32>) -> Option<&GraphNode> {
+        self.details.get(&self.symbol_id(n)?)
+    }
+
     /// Qualified name of any node (a file's module code is its path).
-    pub fn label(&self, n: NodeIndex<u32>) -> &str {
-        match &self.g[n] {
-            GNode::Symbol(i) => &self.symbols[*i].qualified_name,
-            GNode::File(f) => f,
-            GNode::External(s) => s,
+    pub fn label(&self, n: NodeIndex<u32>) -> String {
+        match self.g[n] {
+            GNode::Symbol(i) => match self.details.get(&self.ids[i as usize]) {
+                Some(s) => s.qualified_name.clone(),
+                None => format!("#{}", self.ids[i as usize]),
+            },
+            GNode::File(f) => self.files[f as usize].clone(),
+            GNode::External(x) => self.externals[x as usize].clone(),
         }
     }
 
@@ -165,7 +203,13 @@ impl Graph {
 
     /// Centrality of a symbol: its PageRank scaled so that the average symbol has 1.0.
     pub fn centrality(&self, id: i64) -> f64 {
-        self.ranks.get(&id).map_or(0.0, |&r| f64::from(r))
+        self.by_id
+            .get(&id)
+            .and_then(|n| match self.g[*n] {
+                GNode::Symbol(i) => self.ranks.get(i as usize).copied(),
+                _ => None,
+            })
+            .map_or(0.0, f64::from)
     }
 }
 
@@ -382,11 +426,12 @@ impl Graph {
         walk
     }
 
-    /// Is this node a test (by each language's conventions)?
+    /// Is this node a test (by each language's conventions)? Needs the details of a
+    /// symbol.
     pub fn is_test(&self, n: NodeIndex<u32>) -> bool {
-        match &self.g[n] {
-            GNode::Symbol(i) => is_test_symbol(&self.symbols[*i]),
-            GNode::File(f) => is_test_file(f),
+        match self.g[n] {
+            GNode::Symbol(_) => self.symbol(n).is_some_and(is_test_symbol),
+            GNode::File(f) => is_test_file(&self.files[f as usize]),
             GNode::External(_) => false,
         }
     }

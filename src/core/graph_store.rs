@@ -58,7 +58,7 @@ pub fn resolve_input(
             .prepare(
                 "SELECT file_id, id, parent_id, kind, name, qualified_name, parent_name,
                         CASE WHEN signature LIKE 'func (%' THEN signature ELSE '' END,
-                        parameters, return_type
+                        parameters, return_type, start_line
                  FROM nodes ORDER BY file_id, id",
             )
             .map_err(&e)?;
@@ -77,6 +77,7 @@ pub fn resolve_input(
                 parent_name: r.get(6).map_err(&e)?,
                 signature: r.get(7).map_err(&e)?,
                 return_type: r.get(9).map_err(&e)?,
+                line: r.get(10).map_err(&e)?,
                 parameters: serde_json::from_str(&params).unwrap_or_default(),
             });
         }
@@ -212,30 +213,6 @@ pub fn write_links(conn: &Connection, path: &Path, links: &[(i64, Vec<Link>)]) -
     Ok(())
 }
 
-/// Pack PageRank: per node in id order, varint(id delta) and the rank as f32.
-pub fn encode_ranks(ranks: &[(i64, f32)]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(ranks.len() * 6);
-    let mut prev = 0i64;
-    for &(id, r) in ranks {
-        put_varint(&mut out, (id - prev) as u64);
-        prev = id;
-        out.extend_from_slice(&r.to_le_bytes());
-    }
-    out
-}
-
-pub fn decode_ranks(mut data: &[u8]) -> Option<HashMap<i64, f32>> {
-    let mut out = HashMap::new();
-    let mut prev = 0i64;
-    while !data.is_empty() {
-        prev += i64::try_from(get_varint(&mut data)?).ok()?;
-        let (b, rest) = (data.get(..4)?, data.get(4..)?);
-        data = rest;
-        out.insert(prev, f32::from_le_bytes(b.try_into().ok()?));
-    }
-    Some(out)
-}
-
 pub fn write_blob(conn: &Connection, path: &Path, key: &str, data: &[u8]) -> Result<()> {
     conn.execute(
         "INSERT INTO blobs(key, data) VALUES (?1, ?2)
@@ -246,11 +223,10 @@ pub fn write_blob(conn: &Connection, path: &Path, key: &str, data: &[u8]) -> Res
     Ok(())
 }
 
-/// A symbol as the graph holds it.
+/// A symbol's details, loaded for the symbols an answer shows.
 #[derive(Debug, Clone)]
 pub struct GraphNode {
     pub id: i64,
-    pub parent_id: Option<i64>,
     pub kind: SymbolKind,
     pub name: String,
     pub qualified_name: String,
@@ -261,83 +237,312 @@ pub struct GraphNode {
     pub decorators: Vec<String>,
 }
 
-/// What the graph is built from.
-pub struct GraphInput {
-    pub nodes: Vec<GraphNode>,
-    /// (file path, links from that file).
-    pub links: Vec<(String, Vec<Link>)>,
-    pub ranks: HashMap<i64, f32>,
+/// The whole resolved graph in one blob (`blobs.graph`), written by every resolution
+/// and read by `impact` and `graph` in one go, so that loading a million edges costs
+/// one row read and a linear decode instead of a query per file:
+///
+/// `LXG1`, u32 symbols, their ids (i64) and ranks (f32), u32 files and their paths,
+/// u32 externals and their names (u32 length + bytes), u32 edges of 17 bytes each:
+/// source, target (u32 node numbers: symbols first, then one node per file for its
+/// module-level code, then the externals), line, file index (u32; `u32::MAX` for
+/// `contains`), and `kind << 4 | confidence`. All little-endian.
+pub struct GraphBlob {
+    pub ids: Vec<i64>,
+    pub ranks: Vec<f32>,
+    pub files: Vec<String>,
+    pub externals: Vec<String>,
+    pub edges: Vec<BlobEdge>,
 }
 
-pub fn load_graph(conn: &Connection, path: &Path, with_ranks: bool) -> Result<GraphInput> {
-    let e = db_err(path);
-    let mut nodes = Vec::new();
-    {
-        let mut st = conn
-            .prepare(
-                "SELECT n.id, n.parent_id, n.kind, n.name, n.qualified_name, f.path, f.language,
-                        n.start_line, n.end_line, n.decorators
-                 FROM nodes n JOIN files f ON f.id = n.file_id ORDER BY n.id",
-            )
-            .map_err(&e)?;
-        let mut rows = st.query([]).map_err(&e)?;
-        while let Some(r) = rows.next().map_err(&e)? {
-            let kind: String = r.get(2).map_err(&e)?;
-            let lang: String = r.get(6).map_err(&e)?;
-            let decorators: String = r.get(9).map_err(&e)?;
-            nodes.push(GraphNode {
-                id: r.get(0).map_err(&e)?,
-                parent_id: r.get(1).map_err(&e)?,
-                kind: SymbolKind::parse(&kind).ok_or_else(|| corrupt(path, "unknown kind"))?,
-                name: r.get(3).map_err(&e)?,
-                qualified_name: r.get(4).map_err(&e)?,
-                file: r.get(5).map_err(&e)?,
-                language: Language::from_name(&lang)
-                    .ok_or_else(|| corrupt(path, "unknown language"))?,
-                line: r.get(7).map_err(&e)?,
-                end_line: r.get(8).map_err(&e)?,
-                decorators: if decorators == "[]" {
-                    Vec::new()
-                } else {
-                    serde_json::from_str(&decorators).unwrap_or_default()
-                },
+#[derive(Debug, Clone, Copy)]
+pub struct BlobEdge {
+    pub src: u32,
+    pub dst: u32,
+    pub line: u32,
+    pub file: u32,
+    pub kind: LinkKind,
+    pub confidence: Confidence,
+}
+
+const GRAPH_MAGIC: &[u8; 4] = b"LXG1";
+
+/// Build the blob from what resolution produced. `symbols` is (id, parent id, line) in
+/// id order; `files` is (file id, path); `ranks` is per symbol id.
+pub fn encode_graph(
+    symbols: &[(i64, Option<i64>, u32)],
+    files: &[(i64, String)],
+    links: &[(i64, Vec<Link>)],
+    ranks: &[(i64, f32)],
+) -> Vec<u8> {
+    let index: HashMap<i64, u32> = symbols
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.0, i as u32))
+        .collect();
+    let file_index: HashMap<i64, u32> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.0, i as u32))
+        .collect();
+    let rank: HashMap<i64, f32> = ranks.iter().copied().collect();
+    let n_sym = symbols.len() as u32;
+    let n_files = files.len() as u32;
+    let mut externals: Vec<&str> = Vec::new();
+    let mut ext_index: HashMap<&str, u32> = HashMap::new();
+    let mut edges: Vec<BlobEdge> = Vec::new();
+    for &(id, parent, line) in symbols {
+        if let Some(p) = parent.and_then(|p| index.get(&p)) {
+            edges.push(BlobEdge {
+                src: *p,
+                dst: index[&id],
+                line,
+                file: u32::MAX,
+                kind: LinkKind::Contains,
+                confidence: Confidence::Exact,
             });
         }
     }
-    let mut links = Vec::new();
-    {
-        let mut st = conn
-            .prepare("SELECT f.path, l.data FROM links l JOIN files f ON f.id = l.file_id")
-            .map_err(&e)?;
+    for (fid, ls) in links {
+        let Some(&fi) = file_index.get(fid) else {
+            continue;
+        };
+        for l in ls {
+            let src = match l.src {
+                Some(s) => match index.get(&s) {
+                    Some(&s) => s,
+                    None => continue,
+                },
+                None => n_sym + fi,
+            };
+            let dst = match &l.dst {
+                Dst::Node(d) => match index.get(d) {
+                    Some(&d) => d,
+                    None => continue,
+                },
+                Dst::External(name) => {
+                    let next = externals.len() as u32;
+                    let e = *ext_index.entry(name.as_str()).or_insert(next);
+                    if e == next {
+                        externals.push(name.as_str());
+                    }
+                    n_sym + n_files + e
+                }
+            };
+            edges.push(BlobEdge {
+                src,
+                dst,
+                line: l.line,
+                file: fi,
+                kind: l.kind,
+                confidence: l.confidence,
+            });
+        }
+    }
+    let mut out = Vec::with_capacity(16 + symbols.len() * 12 + edges.len() * 17);
+    out.extend_from_slice(GRAPH_MAGIC);
+    out.extend_from_slice(&n_sym.to_le_bytes());
+    for s in symbols {
+        out.extend_from_slice(&s.0.to_le_bytes());
+    }
+    for s in symbols {
+        out.extend_from_slice(&rank.get(&s.0).copied().unwrap_or(0.0).to_le_bytes());
+    }
+    let strings = |list: &mut dyn Iterator<Item = &str>, n: usize, out: &mut Vec<u8>| {
+        out.extend_from_slice(&(n as u32).to_le_bytes());
+        for x in list {
+            out.extend_from_slice(&(x.len() as u32).to_le_bytes());
+            out.extend_from_slice(x.as_bytes());
+        }
+    };
+    strings(
+        &mut files.iter().map(|f| f.1.as_str()),
+        files.len(),
+        &mut out,
+    );
+    strings(&mut externals.iter().copied(), externals.len(), &mut out);
+    out.extend_from_slice(&(edges.len() as u32).to_le_bytes());
+    for e in &edges {
+        out.extend_from_slice(&e.src.to_le_bytes());
+        out.extend_from_slice(&e.dst.to_le_bytes());
+        out.extend_from_slice(&e.line.to_le_bytes());
+        out.extend_from_slice(&e.file.to_le_bytes());
+        out.push(((e.kind as u8) << 4) | e.confidence as u8);
+    }
+    out
+}
+
+/// The inverse of [`encode_graph`]; `None` for bytes it did not write.
+pub fn decode_graph(data: &[u8]) -> Option<GraphBlob> {
+    let mut d = data.strip_prefix(GRAPH_MAGIC)?;
+    fn take<'a>(d: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+        let (a, b) = (d.get(..n)?, d.get(n..)?);
+        *d = b;
+        Some(a)
+    }
+    fn u32_(d: &mut &[u8]) -> Option<u32> {
+        Some(u32::from_le_bytes(take(d, 4)?.try_into().ok()?))
+    }
+    let n_sym = u32_(&mut d)? as usize;
+    let ids: Vec<i64> = take(&mut d, n_sym.checked_mul(8)?)?
+        .chunks_exact(8)
+        .map(|c| i64::from_le_bytes(c.try_into().expect("8 bytes")))
+        .collect();
+    let ranks: Vec<f32> = take(&mut d, n_sym.checked_mul(4)?)?
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
+        .collect();
+    let strings = |d: &mut &[u8]| -> Option<Vec<String>> {
+        let n = u32_(d)? as usize;
+        let mut v = Vec::with_capacity(n.min(1 << 20));
+        for _ in 0..n {
+            let len = u32_(d)? as usize;
+            v.push(String::from_utf8(take(d, len)?.to_vec()).ok()?);
+        }
+        Some(v)
+    };
+    let files = strings(&mut d)?;
+    let externals = strings(&mut d)?;
+    let n_edges = u32_(&mut d)? as usize;
+    let raw = take(&mut d, n_edges.checked_mul(17)?)?;
+    if !d.is_empty() {
+        return None;
+    }
+    let total = (n_sym + files.len() + externals.len()) as u32;
+    let mut edges = Vec::with_capacity(n_edges);
+    for c in raw.chunks_exact(17) {
+        let w = |i: usize| u32::from_le_bytes(c[i..i + 4].try_into().expect("4 bytes"));
+        let e = BlobEdge {
+            src: w(0),
+            dst: w(4),
+            line: w(8),
+            file: w(12),
+            kind: LinkKind::from_u8(c[16] >> 4)?,
+            confidence: Confidence::from_u8(c[16] & 0x0f)?,
+        };
+        if e.src >= total || e.dst >= total {
+            return None;
+        }
+        edges.push(e);
+    }
+    Some(GraphBlob {
+        ids,
+        ranks,
+        files,
+        externals,
+        edges,
+    })
+}
+
+pub fn read_blob(conn: &Connection, path: &Path, key: &str) -> Result<Option<Vec<u8>>> {
+    conn.query_row("SELECT data FROM blobs WHERE key = ?1", [key], |r| r.get(0))
+        .map(Some)
+        .or_else(|err| match err {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            other => Err(other),
+        })
+        .map_err(db_err(path))
+}
+
+const DETAIL_COLUMNS: &str = "n.id, n.kind, n.name, n.qualified_name, f.path, f.language,
+    n.start_line, n.end_line, n.decorators";
+
+fn detail_from_row(path: &Path, r: &rusqlite::Row) -> Result<GraphNode> {
+    let e = db_err(path);
+    let kind: String = r.get(1).map_err(&e)?;
+    let lang: String = r.get(5).map_err(&e)?;
+    let decorators: String = r.get(8).map_err(&e)?;
+    Ok(GraphNode {
+        id: r.get(0).map_err(&e)?,
+        kind: SymbolKind::parse(&kind).ok_or_else(|| corrupt(path, "unknown kind"))?,
+        name: r.get(2).map_err(&e)?,
+        qualified_name: r.get(3).map_err(&e)?,
+        file: r.get(4).map_err(&e)?,
+        language: Language::from_name(&lang).ok_or_else(|| corrupt(path, "unknown language"))?,
+        line: r.get(6).map_err(&e)?,
+        end_line: r.get(7).map_err(&e)?,
+        decorators: if decorators == "[]" {
+            Vec::new()
+        } else {
+            serde_json::from_str(&decorators).unwrap_or_default()
+        },
+    })
+}
+
+/// Details of the given symbols (all of them when `ids` is `None`).
+pub fn details(conn: &Connection, path: &Path, ids: Option<&[i64]>) -> Result<Vec<GraphNode>> {
+    let e = db_err(path);
+    let mut out = Vec::new();
+    let base = format!("SELECT {DETAIL_COLUMNS} FROM nodes n JOIN files f ON f.id = n.file_id");
+    let mut run = |sql: &str| -> Result<()> {
+        let mut st = conn.prepare(sql).map_err(&e)?;
         let mut rows = st.query([]).map_err(&e)?;
         while let Some(r) = rows.next().map_err(&e)? {
-            let p: String = r.get(0).map_err(&e)?;
-            let data: Vec<u8> = r.get(1).map_err(&e)?;
-            let l = decode_links(&data).ok_or_else(|| corrupt(path, "undecodable links"))?;
-            links.push((p, l));
+            out.push(detail_from_row(path, r)?);
+        }
+        Ok(())
+    };
+    match ids {
+        None => run(&format!("{base} ORDER BY n.id"))?,
+        Some(ids) => {
+            for chunk in ids.chunks(900) {
+                let list: Vec<String> = chunk.iter().map(|i| i.to_string()).collect();
+                run(&format!("{base} WHERE n.id IN ({})", list.join(",")))?;
+            }
         }
     }
-    let mut ranks = HashMap::new();
-    if with_ranks {
-        let data: Option<Vec<u8>> = conn
-            .query_row("SELECT data FROM blobs WHERE key = 'ranks'", [], |r| {
-                r.get(0)
-            })
-            .map(Some)
-            .or_else(|err| match err {
-                rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                other => Err(other),
-            })
-            .map_err(&e)?;
-        if let Some(d) = data {
-            ranks = decode_ranks(&d).ok_or_else(|| corrupt(path, "undecodable ranks"))?;
-        }
+    Ok(out)
+}
+
+/// Ids of the symbols named `name` (the last segment of what the user typed).
+pub fn ids_named(conn: &Connection, path: &Path, name: &str) -> Result<Vec<(i64, String)>> {
+    let e = db_err(path);
+    let mut st = conn
+        .prepare_cached("SELECT id, qualified_name FROM nodes WHERE name = ?1 ORDER BY id")
+        .map_err(&e)?;
+    let rows = st
+        .query_map([name], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(&e)?;
+    rows.collect::<Result<_, _>>().map_err(&e)
+}
+
+/// Ids of the symbols with this exact qualified name.
+pub fn ids_qualified(conn: &Connection, path: &Path, qname: &str) -> Result<Vec<i64>> {
+    let e = db_err(path);
+    let mut st = conn
+        .prepare_cached("SELECT id FROM nodes WHERE qualified_name = ?1 ORDER BY id")
+        .map_err(&e)?;
+    let rows = st.query_map([qname], |r| r.get(0)).map_err(&e)?;
+    rows.collect::<Result<_, _>>().map_err(&e)
+}
+
+/// (id, start line, end line) of every symbol of a file; `None` when the file is not
+/// indexed.
+pub fn spans_in_file(
+    conn: &Connection,
+    path: &Path,
+    file: &str,
+) -> Result<Option<Vec<(i64, u32, u32)>>> {
+    let e = db_err(path);
+    let known: bool = conn
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM files WHERE path = ?1)",
+            [file],
+            |r| r.get(0),
+        )
+        .map_err(&e)?;
+    if !known {
+        return Ok(None);
     }
-    Ok(GraphInput {
-        nodes,
-        links,
-        ranks,
-    })
+    let mut st = conn
+        .prepare_cached(
+            "SELECT n.id, n.start_line, n.end_line FROM nodes n JOIN files f ON f.id = n.file_id
+             WHERE f.path = ?1 ORDER BY n.id",
+        )
+        .map_err(&e)?;
+    let rows = st
+        .query_map([file], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .map_err(&e)?;
+    Ok(Some(rows.collect::<Result<_, _>>().map_err(&e)?))
 }
 
 #[cfg(test)]
@@ -371,9 +576,24 @@ mod tests {
         ];
         assert_eq!(decode_links(&encode_links(&links)).unwrap(), links);
         assert!(decode_links(&[0x80]).is_none());
-        let ranks = vec![(1, 0.5f32), (5, 0.25), (900, 1e-6)];
-        let back = decode_ranks(&encode_ranks(&ranks)).unwrap();
-        assert_eq!(back.len(), 3);
-        assert_eq!(back[&900], 1e-6);
+        let blob = encode_graph(
+            &[(7, None, 1), (9, Some(7), 2)],
+            &[(1, "a.py".into())],
+            &[(1, links.clone())],
+            &[(7, 2.0), (9, 0.5)],
+        );
+        let g = decode_graph(&blob).unwrap();
+        assert_eq!(g.ids, [7, 9]);
+        assert_eq!(g.ranks, [2.0, 0.5]);
+        assert_eq!(g.files, ["a.py"]);
+        assert_eq!(g.externals, ["os.path.join"]);
+        // contains 7 -> 9, and module-level code of a.py (node 2) -> the external (node
+        // 3); the links from or to symbols the graph does not have are dropped.
+        assert_eq!(g.edges.len(), 2);
+        assert_eq!((g.edges[0].src, g.edges[0].dst), (0, 1));
+        assert_eq!(g.edges[0].kind, LinkKind::Contains);
+        assert_eq!((g.edges[1].src, g.edges[1].dst, g.edges[1].file), (2, 3, 0));
+        assert!(decode_graph(&blob[..blob.len() - 1]).is_none());
+        assert!(decode_graph(b"XXXX").is_none());
     }
 }

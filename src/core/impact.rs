@@ -12,7 +12,9 @@ use serde::Serialize;
 
 use crate::core::error::{Error, Result};
 use crate::core::graph::{GNode, Graph, ImpactDirection, ImpactOptions};
+use crate::core::graph_store;
 use crate::core::resolve::Confidence;
+use crate::core::store::Store;
 
 type Nx = NodeIndex<u32>;
 
@@ -20,41 +22,45 @@ type Nx = NodeIndex<u32>;
 /// a bare or partly qualified name (`add`, `Cart.add`, `cart::Cart::add`), or the name
 /// of an external placeholder (`requests.get`). Several matches are an error unless
 /// `all`.
-pub fn find_targets(graph: &Graph, query: &str, all: bool) -> Result<Vec<Nx>> {
+pub fn find_targets(store: &Store, graph: &mut Graph, query: &str, all: bool) -> Result<Vec<Nx>> {
+    let (conn, path) = (store.conn(), store.db_file());
     let query = query.trim();
     if let Some((file, line)) = query.rsplit_once(':') {
         if let Ok(line) = line.parse::<u32>() {
             let file = file.trim_start_matches("./");
-            if graph.symbols.iter().any(|s| s.file == file) {
-                return match innermost(graph, file, line) {
+            if let Some(spans) = graph_store::spans_in_file(conn, path, file)? {
+                return match innermost(&spans, line).and_then(|id| graph.node_of_id(id)) {
                     Some(n) => Ok(vec![n]),
                     None => Err(Error::SymbolNotFound(query.to_string())),
                 };
             }
         }
     }
-    let nodes = |pred: &dyn Fn(&str, &str) -> bool| -> Vec<Nx> {
-        graph
-            .symbols
-            .iter()
-            .filter(|s| pred(&s.qualified_name, &s.name))
-            .filter_map(|s| graph.node_of_id(s.id))
-            .collect()
-    };
-    let mut found = nodes(&|q, _| q == query);
-    if found.is_empty() {
-        found = nodes(&|q, n| {
-            n == query
-                || (q.len() > query.len()
-                    && q.ends_with(query)
-                    && matches!(q.as_bytes()[q.len() - query.len() - 1], b':' | b'.' | b'/'))
-        });
+    let mut ids = graph_store::ids_qualified(conn, path, query)?;
+    if ids.is_empty() {
+        // The last segment is the name; what precedes it must end the qualified name.
+        let a = query.rfind('.').map_or(0, |i| i + 1);
+        let b = query.rfind("::").map_or(0, |i| i + 2);
+        let c = query.rfind('/').map_or(0, |i| i + 1);
+        let name = &query[a.max(b).max(c)..];
+        ids = graph_store::ids_named(conn, path, name)?
+            .into_iter()
+            .filter(|(_, q)| {
+                name == query
+                    || (q.len() > query.len()
+                        && q.ends_with(query)
+                        && matches!(q.as_bytes()[q.len() - query.len() - 1], b':' | b'.' | b'/'))
+            })
+            .map(|(id, _)| id)
+            .collect();
     }
+    let mut found: Vec<Nx> = ids.iter().filter_map(|&id| graph.node_of_id(id)).collect();
     if found.is_empty() {
         if let Some(n) = graph.external(query) {
             found.push(n);
         }
     }
+    load_details(store, graph, &found)?;
     match found.len() {
         0 => Err(Error::SymbolNotFound(query.to_string())),
         1 => Ok(found),
@@ -82,14 +88,23 @@ pub fn find_targets(graph: &Graph, query: &str, all: bool) -> Result<Vec<Nx>> {
     }
 }
 
-/// The innermost symbol of `file` whose span holds `line`.
-fn innermost(graph: &Graph, file: &str, line: u32) -> Option<Nx> {
-    graph
-        .symbols
+/// The innermost of `spans` (id, start, end) holding `line`.
+fn innermost(spans: &[(i64, u32, u32)], line: u32) -> Option<i64> {
+    spans
         .iter()
-        .filter(|s| s.file == file && s.line <= line && line <= s.end_line)
-        .min_by_key(|s| (s.end_line - s.line, std::cmp::Reverse(s.line)))
-        .and_then(|s| graph.node_of_id(s.id))
+        .filter(|s| s.1 <= line && line <= s.2)
+        .min_by_key(|s| (s.2 - s.1, std::cmp::Reverse(s.1)))
+        .map(|s| s.0)
+}
+
+/// Load the details of these nodes' symbols that the graph does not have yet.
+pub fn load_details(store: &Store, graph: &mut Graph, nodes: &[Nx]) -> Result<()> {
+    let missing = graph.missing_details(nodes);
+    if !missing.is_empty() {
+        let d = graph_store::details(store.conn(), store.db_file(), Some(&missing))?;
+        graph.add_details(d);
+    }
+    Ok(())
 }
 
 /// What changed between `rev` and the working tree, per git.
@@ -101,7 +116,7 @@ pub struct Changes {
 
 /// The symbols whose lines changed between `rev` and the working tree (untracked files
 /// count as changed in full). Paths are relative to `root`.
-pub fn changed_since(graph: &Graph, root: &Path, rev: &str) -> Result<Changes> {
+pub fn changed_since(store: &Store, graph: &Graph, root: &Path, rev: &str) -> Result<Changes> {
     let git = |args: &[&str]| -> Result<String> {
         let out = Command::new("git")
             .arg("-C")
@@ -159,33 +174,33 @@ pub fn changed_since(graph: &Graph, root: &Path, rev: &str) -> Result<Changes> {
     let mut files: Vec<&String> = lines.keys().collect();
     files.sort();
     for file in files {
+        let Some(spans) = graph_store::spans_in_file(store.conn(), store.db_file(), file)? else {
+            continue;
+        };
         let mut any = false;
         for &(a, b) in &lines[file] {
             // Every symbol overlapping the range; keep the innermost ones.
-            let hit: Vec<_> = graph
-                .symbols
-                .iter()
-                .filter(|s| &s.file == file && s.line <= b && a <= s.end_line)
-                .collect();
+            let hit: Vec<&(i64, u32, u32)> =
+                spans.iter().filter(|s| s.1 <= b && a <= s.2).collect();
             for s in &hit {
                 // A container is not changed itself when the change lies inside one member.
                 let has_inner = hit.iter().any(|o| {
-                    o.id != s.id
-                        && s.line <= o.line
-                        && o.end_line <= s.end_line
-                        && (o.line, o.end_line) != (s.line, s.end_line)
-                        && o.line <= a
-                        && b <= o.end_line
+                    o.0 != s.0
+                        && s.1 <= o.1
+                        && o.2 <= s.2
+                        && (o.1, o.2) != (s.1, s.2)
+                        && o.1 <= a
+                        && b <= o.2
                 });
                 if !has_inner {
-                    if let Some(n) = graph.node_of_id(s.id) {
+                    if let Some(n) = graph.node_of_id(s.0) {
                         symbols.insert(n);
                         any = true;
                     }
                 }
             }
         }
-        if !any && graph.symbols.iter().any(|s| &s.file == file) {
+        if !any && !spans.is_empty() {
             without.push(file.clone());
         }
     }
@@ -271,30 +286,12 @@ fn dir_str(d: ImpactDirection) -> &'static str {
 }
 
 fn item(graph: &Graph, n: Nx) -> ImpactItem {
-    match &graph.g[n] {
-        GNode::Symbol(i) => {
-            let s = &graph.symbols[*i];
-            ImpactItem {
-                qualified_name: s.qualified_name.clone(),
-                name: s.name.clone(),
-                kind: s.kind.as_str().to_string(),
-                file: Some(s.file.clone()),
-                line: Some(s.line),
-                end_line: Some(s.end_line),
-                depth: 0,
-                confidence: Confidence::Exact.as_str().to_string(),
-                via: None,
-                direction: None,
-                path: Vec::new(),
-                is_test: graph.is_test(n),
-                centrality: round3(graph.centrality(s.id)),
-            }
-        }
-        GNode::File(f) => ImpactItem {
-            qualified_name: f.clone(),
-            name: f.rsplit('/').next().unwrap_or(f).to_string(),
-            kind: "file".into(),
-            file: Some(f.clone()),
+    let blank =
+        |qualified_name: String, name: String, kind: &str, file: Option<String>| ImpactItem {
+            qualified_name,
+            name,
+            kind: kind.to_string(),
+            file,
             line: None,
             end_line: None,
             depth: 0,
@@ -304,22 +301,36 @@ fn item(graph: &Graph, n: Nx) -> ImpactItem {
             path: Vec::new(),
             is_test: graph.is_test(n),
             centrality: 0.0,
+        };
+    match graph.g[n] {
+        GNode::Symbol(_) => match graph.symbol(n) {
+            Some(s) => ImpactItem {
+                line: Some(s.line),
+                end_line: Some(s.end_line),
+                centrality: round3(graph.centrality(s.id)),
+                ..blank(
+                    s.qualified_name.clone(),
+                    s.name.clone(),
+                    s.kind.as_str(),
+                    Some(s.file.clone()),
+                )
+            },
+            None => blank(graph.label(n), graph.label(n), "symbol", None),
         },
-        GNode::External(name) => ImpactItem {
-            qualified_name: name.clone(),
-            name: last_segment(name).to_string(),
-            kind: "external".into(),
-            file: None,
-            line: None,
-            end_line: None,
-            depth: 0,
-            confidence: Confidence::Exact.as_str().to_string(),
-            via: None,
-            direction: None,
-            path: Vec::new(),
-            is_test: false,
-            centrality: 0.0,
-        },
+        GNode::File(_) => {
+            let f = graph.label(n);
+            let name = f.rsplit('/').next().unwrap_or(&f).to_string();
+            blank(f.clone(), name, "file", Some(f))
+        }
+        GNode::External(_) => {
+            let name = graph.label(n);
+            blank(
+                name.clone(),
+                last_segment(&name).to_string(),
+                "external",
+                None,
+            )
+        }
     }
 }
 
@@ -333,9 +344,19 @@ fn last_segment(s: &str) -> &str {
     &s[a.max(b)..]
 }
 
-/// Walk the graph from `targets` and report.
-pub fn impact(graph: &Graph, targets: &[Nx], opts: &ImpactOptions) -> ImpactReport {
+/// Walk the graph from `targets` and report (loading the details of what it shows).
+pub fn impact(
+    store: &Store,
+    graph: &mut Graph,
+    targets: &[Nx],
+    opts: &ImpactOptions,
+) -> Result<ImpactReport> {
+    let members = graph.with_descendants(targets);
+    load_details(store, graph, &members)?;
     let walk = graph.impact(targets, opts);
+    let reached: Vec<Nx> = walk.reached.iter().map(|r| r.node).collect();
+    load_details(store, graph, &reached)?;
+    let graph = &*graph;
     let mut affected: Vec<ImpactItem> = walk
         .reached
         .iter()
@@ -345,7 +366,7 @@ pub fn impact(graph: &Graph, targets: &[Nx], opts: &ImpactOptions) -> ImpactRepo
             it.confidence = r.confidence.as_str().to_string();
             it.via = Some(r.via.as_str().to_string());
             it.direction = Some(dir_str(r.direction).to_string());
-            it.path = r.path.iter().map(|&p| graph.label(p).to_string()).collect();
+            it.path = r.path.iter().map(|&p| graph.label(p)).collect();
             it
         })
         .collect();
@@ -410,7 +431,7 @@ pub fn impact(graph: &Graph, targets: &[Nx], opts: &ImpactOptions) -> ImpactRepo
     };
     let mut nodes: Vec<Nx> = targets.to_vec();
     nodes.extend(walk.reached.iter().map(|r| r.node));
-    ImpactReport {
+    Ok(ImpactReport {
         summary: RiskSummary {
             affected: n,
             max_depth: affected.iter().map(|a| a.depth).max().unwrap_or(0),
@@ -434,7 +455,7 @@ pub fn impact(graph: &Graph, targets: &[Nx], opts: &ImpactOptions) -> ImpactRepo
         tests,
         changed_files_without_symbols: Vec::new(),
         nodes,
-    }
+    })
 }
 
 /// The report's subgraph as Graphviz DOT: targets boxed, edges labelled by kind and
@@ -451,7 +472,7 @@ pub fn to_dot(graph: &Graph, report: &ImpactReport, min_confidence: Confidence) 
     let mut ordered: Vec<Nx> = set.iter().copied().collect();
     ordered.sort();
     for &n in &ordered {
-        let mut attrs = vec![format!("label={}", q(graph.label(n)))];
+        let mut attrs = vec![format!("label={}", q(&graph.label(n)))];
         if targets.contains(&n) {
             attrs.push("shape=box".into());
             attrs.push("style=bold".into());

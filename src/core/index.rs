@@ -287,10 +287,13 @@ fn link(writer: &store::Writer, manifests: &Manifests) -> Result<ResolutionSumma
     let prefix = |lang, path: &str| walk::name_prefix(manifests, lang, path);
     let input = graph_store::resolve_input(writer.conn(), writer.path(), &prefix)?;
     lap("loaded");
-    let node_ids: Vec<i64> = input
+    let mut symbols: Vec<(i64, Option<i64>, u32)> = input
         .iter()
-        .flat_map(|f| f.nodes.iter().map(|n| n.id))
+        .flat_map(|f| f.nodes.iter().map(|n| (n.id, n.parent_id, n.line)))
         .collect();
+    symbols.sort_unstable_by_key(|s| s.0);
+    let node_ids: Vec<i64> = symbols.iter().map(|s| s.0).collect();
+    let files: Vec<(i64, String)> = input.iter().map(|f| (f.id, f.path.clone())).collect();
     let universe = Universe::build(input);
     lap("universe");
     let resolved = universe.resolve_all();
@@ -314,12 +317,9 @@ fn link(writer: &store::Writer, manifests: &Manifests) -> Result<ResolutionSumma
     lap("written");
     let ranks = graph::pagerank(&node_ids, &resolved.links);
     lap("pagerank");
-    graph_store::write_blob(
-        writer.conn(),
-        writer.path(),
-        "ranks",
-        &graph_store::encode_ranks(&ranks),
-    )?;
+    let blob = graph_store::encode_graph(&symbols, &files, &resolved.links, &ranks);
+    graph_store::write_blob(writer.conn(), writer.path(), "graph", &blob)?;
+    lap("graph blob");
     writer.set_meta(GRAPH_STALE, "0")?;
     out.elapsed_ms = t.elapsed().as_millis() as u64;
     Ok(out)

@@ -317,20 +317,31 @@ impl Store {
         self.set_meta("graph_stale", "1")
     }
 
-    /// The resolved graph, with PageRank.
+    /// The resolved graph with PageRank (the structure; symbol details are loaded for
+    /// what an answer shows, see `impact::load_details`).
     pub fn graph(&self) -> Result<crate::core::graph::Graph> {
-        let t = std::time::Instant::now();
-        let input = crate::core::graph_store::load_graph(&self.conn, &self.path, true)?;
-        let loaded = t.elapsed();
-        let g = crate::core::graph::Graph::build(input);
-        if std::env::var_os("LEINDEX_TRACE").is_some() {
-            eprintln!(
-                "[trace] graph: read {} ms, built {} ms",
-                loaded.as_millis(),
-                t.elapsed().as_millis()
-            );
-        }
-        Ok(g)
+        use crate::core::graph_store::{decode_graph, read_blob};
+        let corrupt = |detail: &str| Error::Corrupt {
+            path: self.path.clone(),
+            detail: detail.to_string(),
+        };
+        let data = read_blob(&self.conn, &self.path, "graph")?
+            .ok_or_else(|| corrupt("the resolved graph is missing"))?;
+        let blob = decode_graph(&data).ok_or_else(|| corrupt("undecodable graph"))?;
+        Ok(crate::core::graph::Graph::from_blob(blob))
+    }
+
+    /// Details of every symbol (for exporting the whole graph).
+    pub fn all_symbol_details(&self) -> Result<Vec<crate::core::graph_store::GraphNode>> {
+        crate::core::graph_store::details(&self.conn, &self.path, None)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn db_file(&self) -> &Path {
+        &self.path
     }
 
     /// Start the run's single transaction.

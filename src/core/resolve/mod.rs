@@ -130,6 +130,8 @@ pub struct NodeIn {
     /// Only Go methods' signatures are needed (the receiver's name); others may be empty.
     pub signature: String,
     pub return_type: Option<String>,
+    /// First line of the symbol's span (for the graph's `contains` edges).
+    pub line: u32,
     pub parameters: Vec<Param>,
 }
 
