@@ -13,6 +13,8 @@ use serde::Serialize;
 use crate::core::error::{Error, Result};
 use crate::core::graph::{GNode, Graph, ImpactDirection, ImpactOptions};
 use crate::core::graph_store;
+use crate::core::lang::Language;
+use crate::core::resolve::family;
 use crate::core::resolve::Confidence;
 use crate::core::store::Store;
 
@@ -407,6 +409,18 @@ pub fn impact(
     if opts.direction != ImpactDirection::Down {
         names.extend(up.iter().map(|a| a.name.as_str()));
     }
+    // Only call sites in the targets' language family can call them.
+    let families: HashSet<u8> = targets
+        .iter()
+        .filter_map(|&t| graph.symbol(t))
+        .map(|s| family(s.language))
+        .collect();
+    let same_family = |file: Option<&str>| {
+        families.is_empty()
+            || file
+                .and_then(|f| Language::from_path(Path::new(f)))
+                .is_some_and(|l| families.contains(&family(l)))
+    };
     let mut unresolved = 0;
     if opts.direction != ImpactDirection::Down {
         for (name, n) in graph.externals() {
@@ -414,7 +428,10 @@ pub fn impact(
                 unresolved += graph
                     .g
                     .edges_directed(n, Direction::Incoming)
-                    .filter(|e| e.weight().confidence == Confidence::Unresolved)
+                    .filter(|e| {
+                        e.weight().confidence == Confidence::Unresolved
+                            && same_family(graph.file_of_edge(e.id()))
+                    })
                     .count();
             }
         }

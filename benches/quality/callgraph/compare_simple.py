@@ -21,6 +21,15 @@ confidence, whether the candidate set contains the reference target and its size
 is the fairer view of `dynamic` (every override is a candidate, the reference names only
 the statically declared method) and of `name`.
 
+precision (dispatch-aware): as precision, but a leindex pair the reference lacks also counts
+as correct when, at one of its judged call sites, the reference's callee R has the same name
+as the leindex callee X and X's enclosing type is a transitive subtype of R's by leindex's own
+inherits/implements edges (dispatch.py: the enclosing type is the `contains` parent or, for
+Rust impl methods, which have none, the type named by the qualified name's prefix). The strict
+figure is unchanged; both per confidence, with the same denominators. precision at
+min-confidence dynamic: both figures over the exact/import/dynamic edges only (what
+`impact --min-confidence dynamic` shows).
+
 False negatives are classified by what leindex has at the call site (same file and
 call line; among them those whose target's last identifier is the callee name):
 in_macro_args (a Rust call inside a macro's token tree that leindex does not have),
@@ -50,6 +59,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from dispatch import Dispatch
 
 DEFAULT_KINDS = "function,method,class,struct,enum,trait,interface,constructor,union,impl"
 
@@ -235,27 +246,57 @@ def main():
         fn.append((cat, r, site))
     n_ref = len(ref_pairs)
 
-    # precision
-    judged = {}
-    for ck, line, dk, conf, target, e in li_edges:
-        if dk is None or (ck, line) not in ref_sites:
-            continue
-        key = (ck, dk)
-        ok = key in ref_pairs
-        prev = judged.get(key)
-        if prev is None or (not prev[0] and ok):
-            judged[key] = (ok, conf, line, target, e)
-    prec = collections.Counter()
-    prec_ok = collections.Counter()
+    # precision. A pair is judged when one of its edges is at a (caller, call line) the
+    # reference resolved; strict: the reference has the pair. Dispatch-aware (dispatch.py):
+    # also correct when, at such a site, the reference's callee R has the same name as the
+    # leindex callee X and X's enclosing type is a transitive subtype of R's (leindex's own
+    # inherits/implements edges). The pair's confidence is that of its first judged edge,
+    # or of the first edge the reference confirms.
+    disp = Dispatch(graph)
+
+    def judge(edges):
+        judged = {}
+        for ck, line, dk, conf, target, e in edges:
+            if dk is None or (ck, line) not in ref_sites:
+                continue
+            key = (ck, dk)
+            ok = key in ref_pairs
+            by_dispatch = None         # None, or whether the qualified-name fallback was needed
+            if not ok:
+                for rdk, _r in ref_sites[(ck, line)]:
+                    if rdk is not None:
+                        d_ok, fallback = disp.is_dispatch(dk, rdk)
+                        if d_ok:
+                            by_dispatch = fallback
+                            if not fallback:
+                                break
+            prev = judged.get(key)
+            if prev is None or (not prev[0] and ok):
+                judged[key] = [ok, conf, line, target, e,
+                               by_dispatch if by_dispatch is not None else (prev[5] if prev else None)]
+            elif by_dispatch is not None and (prev[5] is None or prev[5]):
+                prev[5] = by_dispatch
+        return judged
+
+    def tally(judged):
+        n, ok, dok = collections.Counter(), collections.Counter(), collections.Counter()
+        for okk, conf, _l, _t, _e, by_d in judged.values():
+            n[conf] += 1
+            ok[conf] += okk
+            dok[conf] += okk or by_d is not None
+        return n, ok, dok
+
+    judged = judge(li_edges)
+    prec, prec_ok, prec_dok = tally(judged)
+    dyn_judged = judge([x for x in li_edges if x[3] in ("exact", "import", "dynamic")])
+    dprec, dprec_ok, dprec_dok = tally(dyn_judged)
+    credited = [v for v in judged.values() if not v[0] and v[5] is not None]
     fp = []
-    for key, (ok, conf, line, target, e) in judged.items():
-        prec[conf] += 1
-        if ok:
-            prec_ok[conf] += 1
-        else:
+    for key, (ok, conf, line, target, e, by_d) in judged.items():
+        if not ok:
             names = {r.get("callee_name") for _d, r in ref_sites[(key[0], line)]}
             cat = "other_target" if last_ident(target) in names else "no_such_call"
-            fp.append((cat, key, line, target, e, ref_sites[(key[0], line)]))
+            fp.append((cat, key, line, target, e, ref_sites[(key[0], line)], by_d is not None))
 
     # Per call site (caller, line, callee name) and confidence: does the candidate set
     # leindex emits contain the reference target, and how many candidates are there
@@ -271,6 +312,12 @@ def main():
         st[0] += 1
         st[1] += bool(dks & ref_here)
         st[2] += len(dks)
+    def frac(ok, n):
+        return round(sum(ok.values()) / sum(n.values()), 4) if sum(n.values()) else None
+
+    def by_conf(ok, n):
+        return {c: "%d/%d=%.3f" % (ok[c], n[c], ok[c] / n[c]) for c in CONF_ORDER if n[c]}
+
     res = {
         "reference": a.reference, "reference_records": len(refs), "reference_pairs": n_ref,
         "leindex_nodes": len(graph["nodes"]), "leindex_call_edges": len(li_edges),
@@ -278,10 +325,16 @@ def main():
         "recall": round(sum(found.values()) / n_ref, 4) if n_ref else None,
         "recall_callee_is_node": round(sum(found.values()) / max(1, sum(1 for k in ref_pairs if k[1] is not None)), 4),
         "recall_by_confidence": {c: round(found[c] / n_ref, 4) for c in CONF_ORDER if found[c]},
-        "precision": round(sum(prec_ok.values()) / sum(prec.values()), 4) if prec else None,
+        "precision": frac(prec_ok, prec),
         "precision_pairs_judged": sum(prec.values()),
-        "precision_by_confidence": {c: "%d/%d=%.3f" % (prec_ok[c], prec[c], prec_ok[c] / prec[c])
-                                    for c in CONF_ORDER if prec[c]},
+        "precision_by_confidence": by_conf(prec_ok, prec),
+        "precision_dispatch_aware": frac(prec_dok, prec),
+        "precision_dispatch_aware_by_confidence": by_conf(prec_dok, prec),
+        "dispatch_credited_pairs": "%d (enclosing type by qualified name, no contains edge: %d)"
+                                   % (len(credited), sum(1 for v in credited if v[5])),
+        "precision_min_conf_dynamic": frac(dprec_ok, dprec),
+        "precision_min_conf_dynamic_dispatch_aware": frac(dprec_dok, dprec),
+        "precision_min_conf_dynamic_pairs_judged": sum(dprec.values()),
         "sites_by_confidence": {c: "%d sites, %.3f contain the reference target, %.2f candidates/site"
                                 % (site[c][0], site[c][1] / site[c][0], site[c][2] / site[c][0])
                                 for c in CONF_ORDER if site[c][0]},
@@ -313,9 +366,10 @@ def main():
                                       **{k: v for k, v in r.items() if not k.startswith("_")},
                                       "leindex_at_site": [[t, c] for _c, _d, c, t in site],
                                       "source": src(r["caller_file"], r["call_line"])}) + "\n")
-            for cat, key, line, target, e, site in fp:
+            for cat, key, line, target, e, site, by_dispatch in fp:
                 dn = nodes.by_id.get(key[1], {})
                 out.write(json.dumps({"type": "fp", "category": cat, "file": key[0][0], "line": line,
+                                      "correct_by_dispatch": by_dispatch,
                                       "target": target, "confidence": e.get("confidence"),
                                       "leindex_dst": "%s:%s %s" % (dn.get("file"), dn.get("line"), dn.get("qualified_name")),
                                       "reference_at_site": ["%s:%s %s" % (r["callee_file"], r["callee_line"], r.get("callee_name")) for _d, r in site],
@@ -339,7 +393,7 @@ def main():
             byp[x[0]].append(x)
         for cat, lst in byp.items():
             print("\nFP %s (%d):" % (cat, len(lst)))
-            for _c, key, line, target, e, site in lst[:a.examples]:
+            for _c, key, line, target, e, site, _bd in lst[:a.examples]:
                 dn = nodes.by_id.get(key[1], {})
                 print("  %s:%s  %s  [%s %s] -> %s:%s %s" % (key[0][0], line, src(key[0][0], line), target,
                                                            e.get("confidence"), dn.get("file"), dn.get("line"),

@@ -150,5 +150,30 @@ class CompareTest(unittest.TestCase):
         self.assertFalse(compare.is_reserved("richtext/x.py"))
 
 
+class DispatchTest(unittest.TestCase):
+    def test_dispatch(self):
+        from dispatch import Dispatch
+        n = lambda i, qn, kind: {"id": i, "qualified_name": qn, "name": qn.split("::")[-1].split(".")[-1],
+                                 "kind": kind, "file": "a.ts", "line": i, "end_line": i}
+        doc = {"nodes": [n(1, "a.ts::I", "interface"), n(2, "a.ts::I.m", "method"),
+                         n(3, "a.ts::B", "class"), n(4, "a.ts::B.m", "method"),
+                         n(5, "a.ts::C", "class"), n(6, "a.ts::C.m", "method"),
+                         n(7, "a.ts::C.k", "method"), n(8, "a.ts::D", "class"), n(9, "a.ts::D.m", "method"),
+                         n(10, "crate::T", "trait"), n(11, "crate::T::m", "method"),
+                         n(12, "crate::S", "struct"), n(13, "crate::S::m", "method")],
+               "edges": [{"kind": "contains", "src": p, "dst": c} for p, c in
+                         ((1, 2), (3, 4), (5, 6), (5, 7), (8, 9), (10, 11))] +
+                        [{"kind": "implements", "src": 3, "dst": 1}, {"kind": "inherits", "src": 5, "dst": 3},
+                         {"kind": "implements", "src": 12, "dst": 10}]}
+        d = Dispatch(doc)
+        self.assertEqual(d.is_dispatch(4, 2), (True, False))    # B.m implements I.m
+        self.assertEqual(d.is_dispatch(6, 2), (True, False))    # C.m, transitively
+        self.assertEqual(d.is_dispatch(6, 4), (True, False))    # C.m overrides B.m
+        self.assertEqual(d.is_dispatch(4, 6), (False, False))   # base is no subtype
+        self.assertEqual(d.is_dispatch(7, 2), (False, False))   # other name
+        self.assertEqual(d.is_dispatch(9, 2), (False, False))   # D is unrelated
+        self.assertEqual(d.is_dispatch(13, 11), (True, True))   # Rust impl method: no contains edge
+
+
 if __name__ == "__main__":
     unittest.main()
