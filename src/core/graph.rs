@@ -479,13 +479,113 @@ pub fn is_test_symbol(s: &GraphNode) -> bool {
         }
         Language::Rust => {
             s.decorators.iter().any(|d| {
-                let d = d.replace(' ', "");
-                d == "#[test]"
-                    || d.ends_with("::test]")
-                    || d.starts_with("#[test_case")
-                    || d.starts_with("#[rstest")
+                // Attributes are stored without `#[...]` (`test`, `tokio::test`).
+                let d: String = d.chars().filter(|c| !c.is_whitespace()).collect();
+                let d = d.trim_start_matches("#[").trim_end_matches(']');
+                d == "test"
+                    || d.ends_with("::test")
+                    || d.starts_with("test_case")
+                    || d.starts_with("rstest")
+                    || d.starts_with("proptest")
             }) || (is_test_file(&s.file) && s.kind == SymbolKind::Function)
         }
         _ => is_test_file(&s.file),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(lang: Language, file: &str, name: &str, decorators: &[&str]) -> GraphNode {
+        GraphNode {
+            id: 1,
+            kind: SymbolKind::Function,
+            name: name.into(),
+            qualified_name: name.into(),
+            file: file.into(),
+            language: lang,
+            line: 1,
+            end_line: 2,
+            decorators: decorators.iter().map(|d| d.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn tests_are_found_by_each_languages_conventions() {
+        for f in [
+            "tests/test_x.py",
+            "pkg/x_test.py",
+            "a/b_test.go",
+            "src/a.test.ts",
+            "src/a.spec.jsx",
+            "src/__tests__/a.ts",
+            "tests/it.rs",
+        ] {
+            assert!(is_test_file(f), "{f}");
+        }
+        for f in [
+            "pkg/x.py",
+            "a/b.go",
+            "src/a.ts",
+            "src/lib.rs",
+            "src/testing.ts",
+        ] {
+            assert!(!is_test_file(f), "{f}");
+        }
+        assert!(is_test_symbol(&node(
+            Language::Python,
+            "tests/test_x.py",
+            "test_a",
+            &[]
+        )));
+        assert!(!is_test_symbol(&node(
+            Language::Python,
+            "tests/test_x.py",
+            "helper",
+            &[]
+        )));
+        assert!(!is_test_symbol(&node(
+            Language::Python,
+            "pkg/x.py",
+            "test_a",
+            &[]
+        )));
+        assert!(is_test_symbol(&node(
+            Language::Go,
+            "a/b_test.go",
+            "TestAdd",
+            &[]
+        )));
+        assert!(!is_test_symbol(&node(
+            Language::Go,
+            "a/b.go",
+            "TestAdd",
+            &[]
+        )));
+        assert!(is_test_symbol(&node(
+            Language::Rust,
+            "src/lib.rs",
+            "adds",
+            &["test"]
+        )));
+        assert!(is_test_symbol(&node(
+            Language::Rust,
+            "src/lib.rs",
+            "adds",
+            &["tokio::test"]
+        )));
+        assert!(!is_test_symbol(&node(
+            Language::Rust,
+            "src/lib.rs",
+            "adds",
+            &["inline"]
+        )));
+        assert!(is_test_symbol(&node(
+            Language::TypeScript,
+            "src/a.test.ts",
+            "helper",
+            &[]
+        )));
     }
 }

@@ -25,7 +25,7 @@ use serde::Serialize;
 use crate::core::error::{Error, Result};
 use crate::core::graph;
 use crate::core::graph_store;
-use crate::core::lang::{parse_and_extract, FileContext, FileExtract, EXTRACT_VERSION};
+use crate::core::lang::{parse_and_extract, FileContext, FileExtract, SymbolKind, EXTRACT_VERSION};
 use crate::core::resolve::{Confidence, LinkKind, Universe};
 use crate::core::store::{self, FileInfo, FileRow, Store};
 use crate::core::walk::{self, Candidate, Manifests, SkipReason, Skipped, INDEX_DIR};
@@ -287,10 +287,27 @@ fn link(writer: &store::Writer, manifests: &Manifests) -> Result<ResolutionSumma
     let prefix = |lang, path: &str| walk::name_prefix(manifests, lang, path);
     let input = graph_store::resolve_input(writer.conn(), writer.path(), &prefix)?;
     lap("loaded");
+    // Go methods and Rust impl items are declared outside their type: their parent is
+    // the type their qualified parent name names.
+    let types: HashMap<&str, i64> = input
+        .iter()
+        .flat_map(|f| f.nodes.iter())
+        .filter(|n| n.kind.is_type_like() || n.kind == SymbolKind::Type)
+        .map(|n| (n.qualified_name.as_str(), n.id))
+        .collect();
     let mut symbols: Vec<(i64, Option<i64>, u32)> = input
         .iter()
-        .flat_map(|f| f.nodes.iter().map(|n| (n.id, n.parent_id, n.line)))
+        .flat_map(|f| {
+            f.nodes.iter().map(|n| {
+                let parent = n.parent_id.or_else(|| {
+                    let p = n.parent_name.as_deref()?;
+                    types.get(p).copied().filter(|&t| t != n.id)
+                });
+                (n.id, parent, n.line)
+            })
+        })
         .collect();
+    drop(types);
     symbols.sort_unstable_by_key(|s| s.0);
     let node_ids: Vec<i64> = symbols.iter().map(|s| s.0).collect();
     let files: Vec<(i64, String)> = input.iter().map(|f| (f.id, f.path.clone())).collect();

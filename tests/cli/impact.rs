@@ -275,3 +275,26 @@ fn since_reports_the_symbols_changed_in_git_and_their_impact() {
         .code(1);
     assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("git failed"));
 }
+
+#[test]
+fn a_types_methods_declared_outside_it_are_its_members() {
+    // Go methods and Rust impl items live outside their type's body; impact on the
+    // type still reaches the callers of its methods.
+    let repo = Repo::from_fixture("go");
+    repo.index();
+    let v = impact(&repo, &["example.com/shop/cart.Cart"]);
+    let got = names(&v, "affected");
+    assert!(
+        got.contains(&"example.com/shop.main".to_string()),
+        "{got:?}"
+    );
+    let repo = Repo::from_fixture("rust");
+    repo.index();
+    let v = impact(&repo, &["shop::cart::Cart"]);
+    let got = names(&v, "affected");
+    assert!(
+        got.contains(&"shop::cart::tests::add_refuses_duplicates".to_string()),
+        "{got:?}"
+    );
+    assert!(names(&v, "tests").contains(&"shop::cart::tests::add_refuses_duplicates".to_string()));
+}

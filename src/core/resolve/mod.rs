@@ -1005,6 +1005,11 @@ impl Universe {
                         return;
                     }
                 }
+                // A base outside the repository.
+                if let Some(b) = self.ext_bases.get(&t).and_then(|v| v.first()) {
+                    out.push((Dst::External(format!("{b}.{name}")), Confidence::Import));
+                    return;
+                }
             }
             out.push((
                 Dst::External(format!("super.{name}")),
@@ -1089,8 +1094,16 @@ impl Universe {
                     } else {
                         out.push((Dst::Node(self.nodes[m as usize].id), c));
                     }
-                    // Through an interface or trait: every implementation too.
-                    let owner = self.owner_of(m);
+                    // Through an interface or trait: every implementation too — of the
+                    // receiver's own interface when it is one (a Go interface embedding
+                    // another narrows the implementations), else of the method's owner.
+                    let receiver_iface =
+                        matches!(tn.kind, SymbolKind::Interface | SymbolKind::Trait);
+                    let owner = if receiver_iface {
+                        Some(t)
+                    } else {
+                        self.owner_of(m)
+                    };
                     if let Some(o) = owner {
                         let ok = self.nodes[o as usize].kind;
                         if matches!(ok, SymbolKind::Interface | SymbolKind::Trait) {
