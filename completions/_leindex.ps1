@@ -59,7 +59,7 @@ Register-ArgumentCompleter -Native -CommandName 'leindex' -ScriptBlock {
         }
         'leindex;symbols' {
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]')
-            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'Only these kinds (function, method, class, struct, enum, trait, interface, type, module, constant)')
+            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'Only these kinds (function, method, class, struct, enum, trait, interface, type, module, constant, macro)')
             [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Only these languages (python, typescript, tsx, javascript, go, rust; typescript includes tsx)')
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Only files matching this glob (`src/**/*.py`) or, without glob characters, under this path prefix')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Only symbols whose name or qualified name contains this text')

@@ -53,7 +53,7 @@ set edit:completion:arg-completer[leindex] = {|@words|
         }
         &'leindex;symbols'= {
             cand --root 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]'
-            cand --kind 'Only these kinds (function, method, class, struct, enum, trait, interface, type, module, constant)'
+            cand --kind 'Only these kinds (function, method, class, struct, enum, trait, interface, type, module, constant, macro)'
             cand --lang 'Only these languages (python, typescript, tsx, javascript, go, rust; typescript includes tsx)'
             cand --path 'Only files matching this glob (`src/**/*.py`) or, without glob characters, under this path prefix'
             cand --name 'Only symbols whose name or qualified name contains this text'

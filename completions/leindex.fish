@@ -46,7 +46,7 @@ complete -c leindex -n "__fish_leindex_using_subcommand status" -l json -d 'Prin
 complete -c leindex -n "__fish_leindex_using_subcommand status" -s h -l help -d 'Print help'
 complete -c leindex -n "__fish_leindex_using_subcommand status" -s V -l version -d 'Print version'
 complete -c leindex -n "__fish_leindex_using_subcommand symbols" -l root -d 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]' -r -F
-complete -c leindex -n "__fish_leindex_using_subcommand symbols" -l kind -d 'Only these kinds (function, method, class, struct, enum, trait, interface, type, module, constant)' -r
+complete -c leindex -n "__fish_leindex_using_subcommand symbols" -l kind -d 'Only these kinds (function, method, class, struct, enum, trait, interface, type, module, constant, macro)' -r
 complete -c leindex -n "__fish_leindex_using_subcommand symbols" -l lang -d 'Only these languages (python, typescript, tsx, javascript, go, rust; typescript includes tsx)' -r
 complete -c leindex -n "__fish_leindex_using_subcommand symbols" -l path -d 'Only files matching this glob (`src/**/*.py`) or, without glob characters, under this path prefix' -r
 complete -c leindex -n "__fish_leindex_using_subcommand symbols" -l name -d 'Only symbols whose name or qualified name contains this text' -r

@@ -9,7 +9,7 @@ use super::{emit, emit_json, table, QueryArgs};
 pub struct SymbolsArgs {
     #[command(flatten)]
     pub query: QueryArgs,
-    /// Only these kinds (function, method, class, struct, enum, trait, interface, type, module, constant)
+    /// Only these kinds (function, method, class, struct, enum, trait, interface, type, module, constant, macro)
     #[arg(long, value_delimiter = ',', value_parser = parse_kind)]
     pub kind: Vec<String>,
     /// Only these languages (python, typescript, tsx, javascript, go, rust; typescript includes tsx)

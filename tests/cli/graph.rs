@@ -465,6 +465,14 @@ fn rust_calls_resolve_through_use_paths_impls_and_traits() {
         "shop::cart::Cart::check",
         "shop::cart::CartError",
     );
+    // A macro_rules! macro of the repository is a call target.
+    has(
+        &es,
+        "calls",
+        "exact",
+        "shop::pricing::discount::Discount::from_str",
+        "shop::pricing::discount::percent",
+    );
     // A trait method on a value of unknown type: every impl, as dynamic dispatch.
     for imp in [
         "shop::pricing::Rule::apply",

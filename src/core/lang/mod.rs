@@ -19,7 +19,7 @@ use serde::Serialize;
 /// Version of what extraction produces. Bump it whenever a change to extraction would
 /// give different facts for the same file: an index made by another version is rebuilt
 /// in full, because its unchanged files would otherwise keep stale facts.
-pub const EXTRACT_VERSION: u32 = 3;
+pub const EXTRACT_VERSION: u32 = 4;
 
 /// A language leindex indexes. The string forms are part of the JSON contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -173,10 +173,12 @@ pub enum SymbolKind {
     Type,
     Module,
     Constant,
+    /// A Rust `macro_rules!` macro.
+    Macro,
 }
 
 impl SymbolKind {
-    pub const ALL: [SymbolKind; 10] = [
+    pub const ALL: [SymbolKind; 11] = [
         SymbolKind::Function,
         SymbolKind::Method,
         SymbolKind::Class,
@@ -187,6 +189,7 @@ impl SymbolKind {
         SymbolKind::Type,
         SymbolKind::Module,
         SymbolKind::Constant,
+        SymbolKind::Macro,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -200,6 +203,7 @@ impl SymbolKind {
             SymbolKind::Type => "type",
             SymbolKind::Module => "module",
             SymbolKind::Constant => "constant",
+            SymbolKind::Macro => "macro",
         }
     }
     pub fn parse(s: &str) -> Option<SymbolKind> {

@@ -71,7 +71,10 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "use_declaration" => use_declaration(cx, node),
         "closure_expression" => cx.push_anon(node, false),
         // The body of a macro_rules! is token trees, not code.
-        "macro_definition" => return Visit::Skip,
+        "macro_definition" => {
+            macro_rules(cx, node);
+            return Visit::Skip;
+        }
         "let_declaration" => let_binding(cx, node),
         "field_declaration" => {
             if let (Some(n), Some(t)) = (
@@ -219,6 +222,20 @@ fn parameters<'a>(cx: &Cx<'a>, list: Node<'a>) -> Vec<Param> {
         }
     }
     out
+}
+
+/// `macro_rules! name { ... }`: a symbol, so that `name!(..)` resolves to it. Its body
+/// is not walked (macro rules are token trees, not code).
+fn macro_rules<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
+    let Some(name) = cx.field_text(node, "name") else {
+        return;
+    };
+    let (span, doc, attrs) = outer(cx, node);
+    let mut sym = cx.new_symbol(SymbolKind::Macro, &name, span, node, None);
+    sym.decorators = attrs;
+    sym.doc = doc;
+    sym.signature = format!("macro_rules! {name}");
+    cx.add_leaf_symbol(sym);
 }
 
 /// `let x: T = ...`, `let x = T::new()`, `let x = T { .. }`.

@@ -227,6 +227,8 @@ pub struct Universe {
     implements: HashMap<Ix, Vec<Ix>>,
     /// Typed names declared in a symbol (locals of a function, fields of a type).
     bindings: HashMap<Ix, Bindings>,
+    /// Rust `macro_rules!` macros by name.
+    macros: HashMap<Box<str>, Vec<Ix>>,
     /// Bases outside the repository, as written (`unittest.TestCase`), per node.
     ext_bases: HashMap<Ix, Vec<String>>,
     /// Inverse of `bases` and `implements`.
@@ -266,6 +268,7 @@ impl Universe {
             bases: HashMap::new(),
             implements: HashMap::new(),
             ext_bases: HashMap::new(),
+            macros: HashMap::new(),
             bindings: HashMap::new(),
             subs: HashMap::new(),
             inherit_links: Vec::new(),
@@ -347,6 +350,9 @@ impl Universe {
             if n.kind.is_callable() {
                 let fam = family(u.files[n.file as usize].lang);
                 u.by_name.entry((fam, n.name.clone())).or_default().push(ix);
+            }
+            if n.kind == SymbolKind::Macro {
+                u.macros.entry(n.name.clone()).or_default().push(ix);
             }
             // Rust inline modules and TS namespaces are modules too.
             if n.kind == SymbolKind::Module {
@@ -909,7 +915,37 @@ impl Universe {
         let lang = self.lang(f);
         let callee = lang::clean_callee(lang, callee);
         if let Some(m) = callee.strip_suffix('!') {
-            // Rust macros: macro_rules! is not indexed yet.
+            // A `macro_rules!` of the repository: the file's own, else the crate's
+            // (`#[macro_export]` or textual scope), else the language's or external.
+            let name = m.rsplit("::").next().unwrap_or(m);
+            if let Some(v) = self.macros.get(name) {
+                let krate = |x: Ix| {
+                    let k = &self.files[x as usize].key;
+                    k.split("::").next().unwrap_or("").to_string()
+                };
+                let here = krate(f);
+                let same_file: Vec<Ix> = v
+                    .iter()
+                    .copied()
+                    .filter(|&x| self.nodes[x as usize].file == f)
+                    .collect();
+                let (picked, c) = if !same_file.is_empty() {
+                    (same_file, Confidence::Exact)
+                } else {
+                    let same_crate: Vec<Ix> = v
+                        .iter()
+                        .copied()
+                        .filter(|&x| krate(self.nodes[x as usize].file) == here)
+                        .collect();
+                    (same_crate, Confidence::Import)
+                };
+                if !picked.is_empty() {
+                    for x in picked {
+                        out.push((Dst::Node(self.nodes[x as usize].id), c));
+                    }
+                    return;
+                }
+            }
             let conf = if lang::is_builtin(lang, &callee) {
                 Confidence::Import
             } else {
