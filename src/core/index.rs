@@ -311,7 +311,7 @@ fn link(writer: &store::Writer, manifests: &Manifests) -> Result<ResolutionSumma
     symbols.sort_unstable_by_key(|s| s.0);
     let node_ids: Vec<i64> = symbols.iter().map(|s| s.0).collect();
     let files: Vec<(i64, String)> = input.iter().map(|f| (f.id, f.path.clone())).collect();
-    let universe = Universe::build(input);
+    let universe = Universe::build(input).with_ts_configs(manifests.ts_configs.clone());
     lap("universe");
     let resolved = universe.resolve_all();
     lap("resolved");

@@ -74,6 +74,20 @@ pub struct Manifests {
     pub go_modules: Vec<(String, String)>,
     /// (directory relative to root, crate name with `-` as `_`) from Cargo.toml files.
     pub crates: Vec<(String, String)>,
+    /// Module path aliases from tsconfig.json / jsconfig.json files.
+    pub ts_configs: Vec<TsConfig>,
+}
+
+/// What a tsconfig.json says about module specifiers: `compilerOptions.baseUrl` and
+/// `compilerOptions.paths`, with every path made relative to the root.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TsConfig {
+    /// The directory holding the tsconfig (relative to the root; "" for the root).
+    pub dir: String,
+    /// `baseUrl`, relative to the root, when set.
+    pub base_url: Option<String>,
+    /// `paths`: pattern (`@app/*`) -> targets (`src/app/*`), targets relative to the root.
+    pub paths: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Default)]
@@ -132,6 +146,15 @@ pub fn walk(root: &Path, max_file_size: u64) -> WalkResult {
         let name = entry.file_name().to_string_lossy();
         if name == "go.mod" || name == "Cargo.toml" {
             read_manifest(root, path, &name, &mut out.manifests);
+            continue;
+        }
+        if name == "tsconfig.json" || name == "jsconfig.json" {
+            if let Some(cfg) = std::fs::read_to_string(path)
+                .ok()
+                .and_then(|t| read_tsconfig(&rel_path(root, path), &t))
+            {
+                out.manifests.ts_configs.push(cfg);
+            }
             continue;
         }
         let Some(language) = Language::from_path(path) else {
@@ -203,6 +226,110 @@ fn read_manifest(root: &Path, path: &Path, name: &str, m: &mut Manifests) {
     } else if let Some(krate) = cargo_package_name(&text) {
         m.crates.push((dir, krate.replace('-', "_")));
     }
+}
+
+/// The module aliases of a tsconfig.json at `rel` (JSON with comments and trailing
+/// commas, as TypeScript accepts). `extends` is not followed.
+pub fn read_tsconfig(rel: &str, text: &str) -> Option<TsConfig> {
+    let v: serde_json::Value = serde_json::from_str(&strip_jsonc(text)).ok()?;
+    let opts = v.get("compilerOptions")?;
+    let dir = rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    let join = |a: &str, b: &str| -> String {
+        let mut parts: Vec<&str> = a.split('/').filter(|p| !p.is_empty()).collect();
+        for p in b.split('/') {
+            match p {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                p => parts.push(p),
+            }
+        }
+        parts.join("/")
+    };
+    let base_url = opts
+        .get("baseUrl")
+        .and_then(|b| b.as_str())
+        .map(|b| join(&dir, b));
+    let path_base = base_url.clone().unwrap_or_else(|| dir.clone());
+    let mut paths = Vec::new();
+    if let Some(map) = opts.get("paths").and_then(|p| p.as_object()) {
+        for (pattern, targets) in map {
+            let targets: Vec<String> = targets
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|t| t.as_str())
+                        .map(|t| join(&path_base, t))
+                        .collect()
+                })
+                .unwrap_or_default();
+            paths.push((pattern.clone(), targets));
+        }
+    }
+    if base_url.is_none() && paths.is_empty() {
+        return None;
+    }
+    Some(TsConfig {
+        dir,
+        base_url,
+        paths,
+    })
+}
+
+/// JSON with comments and trailing commas -> JSON.
+fn strip_jsonc(text: &str) -> String {
+    // Comments first, so that a comment between a trailing comma and `}` is gone when
+    // commas are looked at.
+    let no_comments = strip_jsonc_pass(text, true);
+    strip_jsonc_pass(&no_comments, false)
+}
+
+fn strip_jsonc_pass(text: &str, comments: bool) -> String {
+    let b = text.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut i = 0;
+    let mut in_str = false;
+    while i < b.len() {
+        let c = b[i];
+        if in_str {
+            out.push(c);
+            if c == b'\\' && i + 1 < b.len() {
+                out.push(b[i + 1]);
+                i += 2;
+                continue;
+            }
+            if c == b'"' {
+                in_str = false;
+            }
+            i += 1;
+        } else if c == b'"' {
+            in_str = true;
+            out.push(c);
+            i += 1;
+        } else if comments && c == b'/' && b.get(i + 1) == Some(&b'/') {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+        } else if comments && c == b'/' && b.get(i + 1) == Some(&b'*') {
+            i += 2;
+            while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                i += 1;
+            }
+            i += 2;
+        } else if !comments && c == b',' {
+            // A trailing comma: the next non-space character closes.
+            let rest = b[i + 1..].iter().find(|x| !x.is_ascii_whitespace());
+            if !matches!(rest, Some(b'}') | Some(b']')) {
+                out.push(c);
+            }
+            i += 1;
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `name` of the `[package]` table of a Cargo.toml (enough TOML for that one key).
@@ -296,7 +423,30 @@ mod tests {
         Manifests {
             go_modules: vec![("".into(), "example.com/shop".into())],
             crates: vec![("crates/core".into(), "shop_core".into())],
+            ts_configs: Vec::new(),
         }
+    }
+
+    #[test]
+    fn tsconfig_paths_are_read_with_comments_and_trailing_commas() {
+        let text = r#"{
+          // a comment
+          "compilerOptions": {
+            "baseUrl": "./src", /* another */
+            "paths": { "@app/*": ["app/*", "vendor/app/*",], "~": ["index.ts"] }, // trailing
+          },
+        }"#;
+        let cfg = read_tsconfig("web/tsconfig.json", text).expect("parsed");
+        assert_eq!(cfg.dir, "web");
+        assert_eq!(cfg.base_url.as_deref(), Some("web/src"));
+        assert!(cfg.paths.contains(&(
+            "@app/*".to_string(),
+            vec![
+                "web/src/app/*".to_string(),
+                "web/src/vendor/app/*".to_string()
+            ]
+        )));
+        assert!(read_tsconfig("tsconfig.json", "{\"compilerOptions\": {}}").is_none());
     }
 
     #[test]

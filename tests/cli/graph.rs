@@ -614,3 +614,41 @@ fn super_calls_self_paths_dashed_crates_and_common_methods() {
         "my_crate::run",
     );
 }
+
+#[test]
+fn tsconfig_path_aliases_resolve_imports() {
+    let repo = Repo::empty();
+    repo.write(
+        "web/tsconfig.json",
+        "{\n  // aliases\n  \"compilerOptions\": {\n    \"baseUrl\": \"./src\",\n    \"paths\": { \"@app/*\": [\"app/*\"], },\n  },\n}\n",
+    );
+    repo.write(
+        "web/src/app/cart.ts",
+        "export function total(): number {\n  return 1;\n}\n",
+    );
+    repo.write(
+        "web/src/util/money.ts",
+        "export function fmt(n: number): string {\n  return String(n);\n}\n",
+    );
+    repo.write(
+        "web/src/main.ts",
+        "import { total } from '@app/cart';\nimport { fmt } from 'util/money';\nexport function main(): string {\n  return fmt(total());\n}\n",
+    );
+    repo.index();
+    let out = repo.cmd().args(["graph", "--json"]).assert().success();
+    let es = edges(&parse_json(out.get_output()));
+    has(
+        &es,
+        "calls",
+        "import",
+        "web/src/main.ts::main",
+        "web/src/app/cart.ts::total",
+    );
+    has(
+        &es,
+        "calls",
+        "import",
+        "web/src/main.ts::main",
+        "web/src/util/money.ts::fmt",
+    );
+}

@@ -2,6 +2,7 @@
 //! binds, how paths are written, the names of `self`, constructors and builtins.
 
 use crate::core::lang::{Import, Language};
+use crate::core::walk::TsConfig;
 
 /// The key of the module a file is: Python dotted name, TS/JS file path, Go import path,
 /// Rust module path (the last two are the file's qualified-name prefix).
@@ -172,28 +173,7 @@ pub fn module_candidates(lang: Language, key: &str, path: &str, spec: &str) -> V
             let Some(base) = normalize(dir, spec) else {
                 return Vec::new();
             };
-            let mut out = vec![base.clone()];
-            let stem = base
-                .strip_suffix(".js")
-                .or_else(|| base.strip_suffix(".jsx"))
-                .or_else(|| base.strip_suffix(".mjs"))
-                .or_else(|| base.strip_suffix(".cjs"));
-            if let Some(stem) = stem {
-                for ext in ["ts", "tsx", "mts", "cts"] {
-                    out.push(format!("{stem}.{ext}"));
-                }
-            }
-            for ext in ["ts", "tsx", "d.ts", "js", "jsx", "mjs", "cjs", "mts", "cts"] {
-                out.push(format!("{base}.{ext}"));
-            }
-            for ext in ["ts", "tsx", "js", "jsx"] {
-                out.push(if base.is_empty() {
-                    format!("index.{ext}")
-                } else {
-                    format!("{base}/index.{ext}")
-                });
-            }
-            out
+            ts_file_candidates(&base)
         }
         Language::Go => vec![spec.to_string()],
         Language::Rust => {
@@ -220,6 +200,63 @@ pub fn module_candidates(lang: Language, key: &str, path: &str, spec: &str) -> V
             ]
         }
     }
+}
+
+/// The files a TS/JS module path (without or with an extension) may be.
+pub fn ts_file_candidates(base: &str) -> Vec<String> {
+    let mut out = vec![base.to_string()];
+    let stem = base
+        .strip_suffix(".js")
+        .or_else(|| base.strip_suffix(".jsx"))
+        .or_else(|| base.strip_suffix(".mjs"))
+        .or_else(|| base.strip_suffix(".cjs"));
+    if let Some(stem) = stem {
+        for ext in ["ts", "tsx", "mts", "cts"] {
+            out.push(format!("{stem}.{ext}"));
+        }
+    }
+    for ext in ["ts", "tsx", "d.ts", "js", "jsx", "mjs", "cjs", "mts", "cts"] {
+        out.push(format!("{base}.{ext}"));
+    }
+    for ext in ["ts", "tsx", "js", "jsx"] {
+        out.push(if base.is_empty() {
+            format!("index.{ext}")
+        } else {
+            format!("{base}/index.{ext}")
+        });
+    }
+    out
+}
+
+/// What a non-relative TS/JS specifier may mean through a tsconfig's `paths` and
+/// `baseUrl` (the tsconfig nearest to the file), as module keys.
+pub fn ts_alias_candidates(configs: &[TsConfig], path: &str, spec: &str) -> Vec<String> {
+    let cfg = configs
+        .iter()
+        .filter(|c| c.dir.is_empty() || path.starts_with(&format!("{}/", c.dir)))
+        .max_by_key(|c| c.dir.len());
+    let Some(cfg) = cfg else {
+        return Vec::new();
+    };
+    let mut bases = Vec::new();
+    for (pattern, targets) in &cfg.paths {
+        match pattern.strip_suffix('*') {
+            Some(prefix) if spec.starts_with(prefix) => {
+                let rest = &spec[prefix.len()..];
+                bases.extend(targets.iter().map(|t| t.replacen('*', rest, 1)));
+            }
+            None if pattern == spec => bases.extend(targets.iter().cloned()),
+            _ => {}
+        }
+    }
+    if let Some(b) = &cfg.base_url {
+        bases.push(if b.is_empty() {
+            spec.to_string()
+        } else {
+            format!("{b}/{spec}")
+        });
+    }
+    bases.iter().flat_map(|b| ts_file_candidates(b)).collect()
 }
 
 /// `dir` joined with a relative specifier, `.` and `..` removed.
@@ -1059,6 +1096,16 @@ mod tests {
         assert!(c.contains(&"src/lib/index.ts".to_string()));
         assert!(c.contains(&"src/lib.tsx".to_string()));
         assert!(module_candidates(Language::TypeScript, "a.ts", "a.ts", "react").is_empty());
+        let cfg = TsConfig {
+            dir: "web".into(),
+            base_url: Some("web/src".into()),
+            paths: vec![("@app/*".into(), vec!["web/src/app/*".into()])],
+        };
+        let c = ts_alias_candidates(std::slice::from_ref(&cfg), "web/src/x.ts", "@app/cart");
+        assert!(c.contains(&"web/src/app/cart.ts".to_string()), "{c:?}");
+        let c = ts_alias_candidates(std::slice::from_ref(&cfg), "web/src/x.ts", "util/money");
+        assert!(c.contains(&"web/src/util/money.ts".to_string()), "{c:?}");
+        assert!(ts_alias_candidates(&[cfg], "other/x.ts", "@app/cart").is_empty());
     }
 
     #[test]

@@ -227,6 +227,8 @@ pub struct Universe {
     implements: HashMap<Ix, Vec<Ix>>,
     /// Typed names declared in a symbol (locals of a function, fields of a type).
     bindings: HashMap<Ix, Bindings>,
+    /// tsconfig.json `paths`/`baseUrl` aliases.
+    ts_configs: Vec<crate::core::walk::TsConfig>,
     /// Rust `macro_rules!` macros by name.
     macros: HashMap<Box<str>, Vec<Ix>>,
     /// Bases outside the repository, as written (`unittest.TestCase`), per node.
@@ -269,6 +271,7 @@ impl Universe {
             implements: HashMap::new(),
             ext_bases: HashMap::new(),
             macros: HashMap::new(),
+            ts_configs: Vec::new(),
             bindings: HashMap::new(),
             subs: HashMap::new(),
             inherit_links: Vec::new(),
@@ -362,6 +365,12 @@ impl Universe {
         u.by_id = id_to_ix;
         u.resolve_inherits(pending_inherits);
         u
+    }
+
+    /// Resolve TS/JS non-relative specifiers through these tsconfig aliases too.
+    pub fn with_ts_configs(mut self, configs: Vec<crate::core::walk::TsConfig>) -> Universe {
+        self.ts_configs = configs;
+        self
     }
 
     fn resolve_inherits(&mut self, facts: Vec<(Ix, InheritIn)>) {
@@ -575,7 +584,11 @@ impl Universe {
     /// The module an import names, seen from file `f`.
     fn module_ent(&self, f: Ix, spec: &str) -> Ent {
         let file = &self.files[f as usize];
-        for key in lang::module_candidates(file.lang, &file.key, &file.path, spec) {
+        let mut keys = lang::module_candidates(file.lang, &file.key, &file.path, spec);
+        if keys.is_empty() && family(file.lang) == family(Language::TypeScript) {
+            keys = lang::ts_alias_candidates(&self.ts_configs, &file.path, spec);
+        }
+        for key in keys {
             if self.modules.contains_key(&key) {
                 return Ent::Module(key);
             }
