@@ -244,6 +244,7 @@ pub fn pagerank(symbol_ids: &[i64], links: &[(i64, Vec<Link>)]) -> Vec<(i64, f32
                     Some(&d) => d,
                     None => continue,
                 },
+                Dst::File(_) => continue,
                 Dst::External(name) => *externals.entry(name.as_str()).or_insert_with(|| {
                     n += 1;
                     n - 1
@@ -383,7 +384,11 @@ impl Graph {
                 };
                 for e in self.g.edges_directed(n, gdir) {
                     let w = e.weight();
-                    if w.kind == LinkKind::Contains || w.confidence < opts.min_confidence {
+                    // Imports relate files, not symbols: they are in the graph (for
+                    // export), not in what a change to a symbol reaches.
+                    if matches!(w.kind, LinkKind::Contains | LinkKind::Imports)
+                        || w.confidence < opts.min_confidence
+                    {
                         continue;
                     }
                     let other = match dir {

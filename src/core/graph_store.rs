@@ -149,8 +149,9 @@ pub fn resolve_input(
 }
 
 /// Pack a file's links: per link, varint(src id + 1, or 0 for module level),
-/// byte(kind << 4 | confidence), varint(line), then the destination: varint(2 * node id)
-/// or varint(2 * name length + 1) and the placeholder's bytes.
+/// byte(kind << 4 | confidence), varint(line), then the destination: varint(4 * node
+/// id), varint(4 * file id + 2), or varint(4 * name length + 1) and the placeholder's
+/// bytes.
 pub fn encode_links(links: &[Link]) -> Vec<u8> {
     let mut out = Vec::with_capacity(links.len() * 8);
     for l in links {
@@ -158,9 +159,10 @@ pub fn encode_links(links: &[Link]) -> Vec<u8> {
         out.push(((l.kind as u8) << 4) | l.confidence as u8);
         put_varint(&mut out, u64::from(l.line));
         match &l.dst {
-            Dst::Node(id) => put_varint(&mut out, (*id as u64) << 1),
+            Dst::Node(id) => put_varint(&mut out, (*id as u64) << 2),
+            Dst::File(id) => put_varint(&mut out, ((*id as u64) << 2) | 2),
             Dst::External(name) => {
-                put_varint(&mut out, ((name.len() as u64) << 1) | 1);
+                put_varint(&mut out, ((name.len() as u64) << 2) | 1);
                 out.extend_from_slice(name.as_bytes());
             }
         }
@@ -179,13 +181,17 @@ pub fn decode_links(mut data: &[u8]) -> Option<Vec<Link>> {
         let confidence = Confidence::from_u8(kc & 0x0f)?;
         let line = u32::try_from(get_varint(&mut data)?).ok()?;
         let d = get_varint(&mut data)?;
-        let dst = if d & 1 == 0 {
-            Dst::Node(i64::try_from(d >> 1).ok()?)
-        } else {
-            let len = usize::try_from(d >> 1).ok()?;
+        let dst = if d & 3 == 0 {
+            Dst::Node(i64::try_from(d >> 2).ok()?)
+        } else if d & 3 == 2 {
+            Dst::File(i64::try_from(d >> 2).ok()?)
+        } else if d & 3 == 1 {
+            let len = usize::try_from(d >> 2).ok()?;
             let (name, rest) = (data.get(..len)?, data.get(len..)?);
             data = rest;
             Dst::External(String::from_utf8(name.to_vec()).ok()?)
+        } else {
+            return None;
         };
         out.push(Link {
             src: src.checked_sub(1).map(|s| s as i64),
@@ -317,6 +323,10 @@ pub fn encode_graph(
             let dst = match &l.dst {
                 Dst::Node(d) => match index.get(d) {
                     Some(&d) => d,
+                    None => continue,
+                },
+                Dst::File(d) => match file_index.get(d) {
+                    Some(&d) => n_sym + d,
                     None => continue,
                 },
                 Dst::External(name) => {
@@ -572,6 +582,13 @@ mod tests {
                 kind: LinkKind::Implements,
                 confidence: Confidence::Exact,
                 line: 300_000,
+            },
+            Link {
+                src: None,
+                dst: Dst::File(3),
+                kind: LinkKind::Imports,
+                confidence: Confidence::Import,
+                line: 2,
             },
         ];
         assert_eq!(decode_links(&encode_links(&links)).unwrap(), links);

@@ -114,6 +114,8 @@ pub struct ResolutionSummary {
     pub calls: BTreeMap<String, u64>,
     pub inherits: u64,
     pub implements: u64,
+    /// File -> imported file edges (modules of the repository only).
+    pub imports: u64,
     pub elapsed_ms: u64,
 }
 
@@ -326,6 +328,7 @@ fn link(writer: &store::Writer, manifests: &Manifests) -> Result<ResolutionSumma
                 LinkKind::Calls => *out.calls.entry(l.confidence.as_str().into()).or_default() += 1,
                 LinkKind::Inherits => out.inherits += 1,
                 LinkKind::Implements => out.implements += 1,
+                LinkKind::Imports => out.imports += 1,
                 LinkKind::Contains => {}
             }
         }

@@ -174,6 +174,17 @@ fn python_calls_resolve_through_scopes_imports_and_classes() {
         "tests/test_cart.py::CartTest.test_add_returns_line",
         "unittest.TestCase.assertEqual",
     );
+    // Imports: file -> imported file of the repository (not the standard library).
+    has(&es, "imports", "import", "shop/cart.py", "shop/pricing.py");
+    has(&es, "imports", "import", "shop/cart.py", "shop/models.py");
+    has(
+        &es,
+        "imports",
+        "import",
+        "tests/test_cart.py",
+        "shop/__init__.py",
+    );
+    lacks(&es, "shop/cart.py", "typing");
     // Module-level code calls from the file; a library function is an external placeholder.
     has(
         &es,
@@ -401,6 +412,8 @@ fn go_calls_resolve_through_packages_receivers_and_interfaces() {
         &format!("{p}/cart.Audit"),
     );
     has(&es, "calls", "import", &format!("{p}.main"), "fmt.Println");
+    has(&es, "imports", "import", "main.go", "cart/cart.go");
+    has(&es, "imports", "import", "main.go", "cart/cart.go");
 }
 
 #[test]

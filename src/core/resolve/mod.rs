@@ -68,8 +68,11 @@ pub enum LinkKind {
     Calls = 0,
     Inherits = 1,
     Implements = 2,
-    /// Parent -> member; not stored (it is `nodes.parent_id`), made when the graph loads.
+    /// Parent -> member (from `nodes.parent_id` and, for Go methods and Rust impl
+    /// items, the type their qualified parent name names).
     Contains = 3,
+    /// A file's module-level code -> a file it imports.
+    Imports = 4,
 }
 
 impl LinkKind {
@@ -79,6 +82,7 @@ impl LinkKind {
             LinkKind::Inherits => "inherits",
             LinkKind::Implements => "implements",
             LinkKind::Contains => "contains",
+            LinkKind::Imports => "imports",
         }
     }
     pub fn from_u8(v: u8) -> Option<LinkKind> {
@@ -87,6 +91,7 @@ impl LinkKind {
             LinkKind::Inherits,
             LinkKind::Implements,
             LinkKind::Contains,
+            LinkKind::Imports,
         ]
         .get(v as usize)
         .copied()
@@ -98,6 +103,8 @@ impl LinkKind {
 pub enum Dst {
     /// A symbol of the repository (its node id).
     Node(i64),
+    /// A file of the repository (its file id): what an import names.
+    File(i64),
     /// Outside the repository, or unknown: a placeholder named as written/qualified.
     External(String),
 }
@@ -1199,6 +1206,7 @@ impl Universe {
         let via = *c == Confidence::Import;
         match dst {
             Dst::External(s) => Some((Ent::Ext(format!("{s}()")), true)),
+            Dst::File(_) => None,
             Dst::Node(id) => {
                 let n = *self.by_id.get(id)?;
                 let node = &self.nodes[n as usize];
@@ -1436,6 +1444,36 @@ impl Universe {
                             confidence: *confidence,
                             line: c.line,
                         });
+                    }
+                }
+                // Imports: one edge per imported module of the repository.
+                let mut seen = HashSet::new();
+                for imp in &file.imports {
+                    if imp.module.is_empty() {
+                        continue; // `export default x`: the file itself
+                    }
+                    let mut targets: Vec<Ix> = match self.module_ent(f, &imp.module) {
+                        Ent::Module(key) => self.modules.get(&key).cloned().unwrap_or_default(),
+                        _ => Vec::new(),
+                    };
+                    // `from . import x` / `use a::{b}` name submodules too.
+                    for n in &imp.names {
+                        if let Some((Ent::Module(key), _)) =
+                            self.member(&self.module_ent(f, &imp.module), &n.name, 0)
+                        {
+                            targets.extend(self.modules.get(&key).into_iter().flatten());
+                        }
+                    }
+                    for t in targets {
+                        if t != f && seen.insert(t) {
+                            links.push(Link {
+                                src: None,
+                                dst: Dst::File(self.files[t as usize].id),
+                                kind: LinkKind::Imports,
+                                confidence: Confidence::Import,
+                                line: imp.line,
+                            });
+                        }
                     }
                 }
                 (file.id, links)
