@@ -413,7 +413,6 @@ fn go_calls_resolve_through_packages_receivers_and_interfaces() {
     );
     has(&es, "calls", "import", &format!("{p}.main"), "fmt.Println");
     has(&es, "imports", "import", "main.go", "cart/cart.go");
-    has(&es, "imports", "import", "main.go", "cart/cart.go");
 }
 
 #[test]
