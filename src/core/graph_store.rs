@@ -9,7 +9,9 @@ use rusqlite::{params, Connection};
 use crate::core::error::{Error, Result};
 use crate::core::lang::{Import, ImportName, Language, Relation, SymbolKind};
 use crate::core::resolve::{Confidence, Dst, FileIn, InheritIn, Link, LinkKind, NodeIn};
-use crate::core::store::{db_err, decode_bindings, decode_calls, get_varint, put_varint};
+use crate::core::store::{
+    db_err, decode_accesses, decode_bindings, decode_calls, get_varint, put_varint,
+};
 
 fn corrupt(path: &Path, what: &str) -> Error {
     Error::Corrupt {
@@ -50,6 +52,7 @@ pub fn resolve_input(
                 imports: Vec::new(),
                 inherits: Vec::new(),
                 bindings: Vec::new(),
+                accesses: Vec::new(),
             });
         }
     }
@@ -84,7 +87,7 @@ pub fn resolve_input(
     }
     {
         let mut st = conn
-            .prepare("SELECT file_id, data, bindings FROM calls")
+            .prepare("SELECT file_id, data, bindings, accesses FROM calls")
             .map_err(&e)?;
         let mut rows = st.query([]).map_err(&e)?;
         while let Some(r) = rows.next().map_err(&e)? {
@@ -97,6 +100,11 @@ pub fn resolve_input(
             if let Some(b) = b {
                 files[i].bindings =
                     decode_bindings(&b).ok_or_else(|| corrupt(path, "undecodable bindings"))?;
+            }
+            let a: Option<Vec<u8>> = r.get(3).map_err(&e)?;
+            if let Some(a) = a {
+                files[i].accesses =
+                    decode_accesses(&a).ok_or_else(|| corrupt(path, "undecodable accesses"))?;
             }
         }
     }

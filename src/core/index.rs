@@ -116,6 +116,8 @@ pub struct ResolutionSummary {
     pub implements: u64,
     /// File -> imported file edges (modules of the repository only).
     pub imports: u64,
+    /// Method -> field of its own type edges (`reads` and `writes`).
+    pub field_accesses: u64,
     pub elapsed_ms: u64,
 }
 
@@ -329,6 +331,7 @@ fn link(writer: &store::Writer, manifests: &Manifests) -> Result<ResolutionSumma
                 LinkKind::Inherits => out.inherits += 1,
                 LinkKind::Implements => out.implements += 1,
                 LinkKind::Imports => out.imports += 1,
+                LinkKind::Reads | LinkKind::Writes => out.field_accesses += 1,
                 LinkKind::Contains => {}
             }
         }

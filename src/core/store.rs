@@ -22,12 +22,12 @@ use serde::Serialize;
 
 use crate::core::error::{Error, Result};
 use crate::core::lang::{
-    split_identifier, Binding, CallSite, FileExtract, ImportName, Language, Param,
+    split_identifier, Access, Binding, CallSite, FileExtract, ImportName, Language, Param,
 };
 use crate::core::walk::INDEX_DIR;
 
 /// Version of the table layout. Bump it with every change to the schema.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 /// `PRAGMA application_id` of a leindex database ("LEIX").
 const APPLICATION_ID: i64 = 0x4c45_4958;
 pub const DB_FILE: &str = "index.db";
@@ -72,8 +72,11 @@ CREATE TABLE nodes (
 );
 -- The raw call sites of a file, packed (see `encode_calls`): one row per file instead of
 -- one per call keeps a full build's writes small (a medium corpus has ~900k call sites).
--- `bindings`: the file's typed names (see `encode_bindings`).
-CREATE TABLE calls (file_id INTEGER PRIMARY KEY, data BLOB NOT NULL, bindings BLOB);
+-- `bindings`: the file's typed names (see `encode_bindings`); `accesses`: fields read and
+-- written through a method's receiver (see `encode_accesses`).
+CREATE TABLE calls (
+    file_id INTEGER PRIMARY KEY, data BLOB NOT NULL, bindings BLOB, accesses BLOB
+);
 -- Imports and inheritance as written, clustered by file so a file's rows are replaced
 -- cheaply. kind: import | extends | implements | embeds. dst_id is NULL until resolved.
 CREATE TABLE edges (
@@ -488,12 +491,15 @@ impl Writer<'_> {
             seq
         };
         self.tx
-            .prepare_cached("INSERT INTO calls(file_id, data, bindings) VALUES (?1, ?2, ?3)")
+            .prepare_cached(
+                "INSERT INTO calls(file_id, data, bindings, accesses) VALUES (?1, ?2, ?3, ?4)",
+            )
             .and_then(|mut st| {
                 st.execute(params![
                     file_id,
                     encode_calls(&x.calls),
-                    encode_bindings(&x.bindings)
+                    encode_bindings(&x.bindings),
+                    encode_accesses(&x.accesses)
                 ])
             })
             .map_err(&e)?;
@@ -583,6 +589,46 @@ pub fn decode_calls(mut data: &[u8]) -> Option<Vec<CallSite>> {
             symbol: symbol.checked_sub(1).map(|i| i as usize),
             callee: String::from_utf8(callee.to_vec()).ok()?,
             line,
+        });
+    }
+    Some(out)
+}
+
+/// Pack field accesses: per access, varint(symbol position + 1, or 0),
+/// varint(line * 2 + write), then object and field as varint(length) and bytes.
+pub fn encode_accesses(a: &[Access]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(a.len() * 12);
+    for x in a {
+        put_varint(&mut out, x.symbol.map_or(0, |i| i as u64 + 1));
+        put_varint(&mut out, (u64::from(x.line) << 1) | u64::from(x.write));
+        for s in [&x.object, &x.field] {
+            put_varint(&mut out, s.len() as u64);
+            out.extend_from_slice(s.as_bytes());
+        }
+    }
+    out
+}
+
+/// The inverse of [`encode_accesses`]; `None` for bytes it did not write.
+pub fn decode_accesses(mut data: &[u8]) -> Option<Vec<Access>> {
+    let mut out = Vec::new();
+    while !data.is_empty() {
+        let symbol = get_varint(&mut data)?.checked_sub(1).map(|i| i as usize);
+        let lw = get_varint(&mut data)?;
+        let mut strs = [String::new(), String::new()];
+        for s in &mut strs {
+            let len = usize::try_from(get_varint(&mut data)?).ok()?;
+            let (bytes, rest) = (data.get(..len)?, data.get(len..)?);
+            data = rest;
+            *s = String::from_utf8(bytes.to_vec()).ok()?;
+        }
+        let [object, field] = strs;
+        out.push(Access {
+            symbol,
+            object,
+            field,
+            write: lw & 1 == 1,
+            line: u32::try_from(lw >> 1).ok()?,
         });
     }
     Some(out)

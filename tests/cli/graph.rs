@@ -664,3 +664,86 @@ fn tsconfig_path_aliases_resolve_imports() {
         "web/src/util/money.ts::fmt",
     );
 }
+
+#[test]
+fn fields_read_and_written_through_the_receiver_are_data_flow_edges() {
+    let g = graph("python");
+    let es = edges(&g);
+    let c = "shop/cart.py::Cart";
+    has(
+        &es,
+        "writes",
+        "exact",
+        &format!("{c}.__init__"),
+        &format!("{c}.items"),
+    );
+    has(
+        &es,
+        "reads",
+        "exact",
+        &format!("{c}.add"),
+        &format!("{c}.items"),
+    );
+    // Written in a base class's method, read in it: one field, named after the base.
+    has(
+        &es,
+        "writes",
+        "exact",
+        "shop/models.py::Base.__init__",
+        "shop/models.py::Base.sku",
+    );
+    has(
+        &es,
+        "reads",
+        "exact",
+        "shop/models.py::Base.key",
+        "shop/models.py::Base.sku",
+    );
+    let es_ts = edges(&graph("typescript"));
+    has(
+        &es_ts,
+        "writes",
+        "exact",
+        "src/models.ts::BaseModel.touch",
+        "src/models.ts::BaseModel.touchedAt",
+    );
+    let es_go = edges(&graph("go"));
+    let cart = "example.com/shop/cart.Cart";
+    has(
+        &es_go,
+        "writes",
+        "exact",
+        &format!("{cart}.Add"),
+        &format!("{cart}.lines"),
+    );
+    has(
+        &es_go,
+        "reads",
+        "exact",
+        &format!("{cart}.sortLines"),
+        &format!("{cart}.lines"),
+    );
+    let es_rs = edges(&graph("rust"));
+    has(
+        &es_rs,
+        "reads",
+        "exact",
+        "shop::cart::Cart::total",
+        "shop::cart::Cart.lines",
+    );
+}
+
+#[test]
+fn reading_a_property_is_calling_it() {
+    let repo = Repo::empty();
+    repo.write(
+        "m.py",
+        "class A:\n    @property\n    def total(self):\n        return 1\n\n    def twice(self):\n        return self.total * 2\n",
+    );
+    repo.index();
+    let out = repo.cmd().args(["graph", "--json"]).assert().success();
+    let es = edges(&parse_json(out.get_output()));
+    has(&es, "calls", "exact", "m.py::A.twice", "m.py::A.total");
+    lacks(&es, "m.py::A.twice", "m.py::A.total.total");
+    assert!(!es.iter().any(|e| e.0 == "reads" && e.2 == "m.py::A.twice"));
+}

@@ -298,3 +298,19 @@ fn a_types_methods_declared_outside_it_are_its_members() {
     );
     assert!(names(&v, "tests").contains(&"shop::cart::tests::add_refuses_duplicates".to_string()));
 }
+
+#[test]
+fn impact_of_a_field_lists_its_readers_and_writers() {
+    let repo = python();
+    let v = impact(&repo, &["shop/cart.py::Cart.items"]);
+    assert_eq!(v["targets"][0]["kind"], "external");
+    let init = find(&v, "shop/cart.py::Cart.__init__");
+    assert_eq!(
+        (init["depth"].as_u64(), init["via"].as_str()),
+        (Some(1), Some("writes"))
+    );
+    let add = find(&v, "shop/cart.py::Cart.add");
+    assert_eq!(add["via"], "reads");
+    // And, a level up, what calls the readers.
+    find(&v, "shop/cart.py::Cart.loyalty_total");
+}

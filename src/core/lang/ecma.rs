@@ -32,6 +32,7 @@ pub(super) const KINDS: &[&str] = &[
     "variable_declarator",
     "public_field_definition",
     "assignment_expression",
+    "member_expression",
     "call_expression",
     "new_expression",
     "import_statement",
@@ -77,6 +78,16 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
                 if name.kind() == "identifier" {
                     let name = cx.text(name).into_owned();
                     bind_value(cx, node, name, "type", "value");
+                }
+            }
+        }
+        "member_expression" => {
+            if let (Some(o), Some(p)) = (
+                node.child_by_field_name("object"),
+                node.child_by_field_name("property"),
+            ) {
+                if o.kind() == "this" && p.kind() == "property_identifier" {
+                    cx.access(node, o, p);
                 }
             }
         }

@@ -256,6 +256,12 @@ impl<'a> Cx<'a> {
         false
     }
 
+    /// True when the innermost named symbol is a method.
+    pub fn in_method(&self) -> bool {
+        self.innermost_symbol()
+            .is_some_and(|i| self.out.symbols[i].kind == SymbolKind::Method)
+    }
+
     /// True when no function, method or anonymous function encloses the current node.
     pub fn at_top_level(&self) -> bool {
         !self.frames.iter().any(|f| match f.kind {
@@ -508,6 +514,51 @@ impl<'a> Cx<'a> {
             name,
             value: truncate(value, MAX_CALLEE),
         });
+    }
+
+    /// Record a field access `object.field` by the innermost function: a write when
+    /// `node` (the access) is the left side of an assignment or an increment, nothing
+    /// when it is the called function of a call (a method call, recorded as a call).
+    pub fn access(&mut self, node: Node<'a>, object: Node<'a>, field: Node<'a>) {
+        let parent = self.parent_of(node);
+        let is_field = |p: Node, name: &str| {
+            p.child_by_field_name(name)
+                .is_some_and(|c| c.id() == node.id())
+        };
+        let write = match parent {
+            Some(p) => match p.kind() {
+                "call" | "call_expression" if is_field(p, "function") => return,
+                "assignment"
+                | "augmented_assignment"
+                | "assignment_expression"
+                | "augmented_assignment_expression"
+                | "compound_assignment_expr" => is_field(p, "left"),
+                "update_expression" | "inc_statement" | "dec_statement" => true,
+                // Go: `c.x, c.y = ...` has the accesses in the left expression list.
+                "expression_list" => self.parent_of(p).is_some_and(|g| {
+                    g.kind() == "assignment_statement"
+                        && g.child_by_field_name("left")
+                            .is_some_and(|l| l.id() == p.id())
+                }),
+                _ => false,
+            },
+            None => false,
+        };
+        let symbol = self.frames.iter().rev().find_map(|f| match f.kind {
+            FrameKind::Symbol(i) => Some(self.out.symbols[i].kind.is_callable().then_some(i)),
+            _ => None,
+        });
+        let Some(symbol) = symbol.flatten() else {
+            return;
+        };
+        let access = super::Access {
+            symbol: Some(symbol),
+            object: self.text(object).into_owned(),
+            field: self.text(field).into_owned(),
+            write,
+            line: Self::line(node),
+        };
+        self.out.accesses.push(access);
     }
 
     pub fn import(&mut self, imp: Import) {

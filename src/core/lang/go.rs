@@ -20,6 +20,7 @@ pub(super) const KINDS: &[&str] = &[
     "short_var_declaration",
     "var_spec",
     "field_declaration",
+    "selector_expression",
     "call_expression",
     "func_literal",
     "import_spec",
@@ -51,6 +52,17 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "func_literal" => cx.push_anon(node, false),
         "import_spec" => import(cx, node),
         "short_var_declaration" => short_var(cx, node),
+        // `c.lines` in a method of `c` (the resolver keeps only the receiver's).
+        "selector_expression" => {
+            if let (Some(o), Some(f)) = (
+                node.child_by_field_name("operand"),
+                node.child_by_field_name("field"),
+            ) {
+                if o.kind() == "identifier" && cx.in_method() {
+                    cx.access(node, o, f);
+                }
+            }
+        }
         "var_spec" | "field_declaration" => var_spec(cx, node),
         // Complexity, as lizard counts Go: +1 for if, for, each case, &&, ||.
         "if_statement" => {

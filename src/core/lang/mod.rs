@@ -19,7 +19,7 @@ use serde::Serialize;
 /// Version of what extraction produces. Bump it whenever a change to extraction would
 /// give different facts for the same file: an index made by another version is rebuilt
 /// in full, because its unchanged files would otherwise keep stale facts.
-pub const EXTRACT_VERSION: u32 = 4;
+pub const EXTRACT_VERSION: u32 = 5;
 
 /// A language leindex indexes. The string forms are part of the JSON contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -336,6 +336,19 @@ pub struct Binding {
     pub value: String,
 }
 
+/// A field read or written through the method's own receiver: `self.items = []`,
+/// `this.total`, `c.lines` in a Go method of `c`, `self.index` in Rust.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Access {
+    /// Index of the enclosing function or method.
+    pub symbol: Option<usize>,
+    /// The receiver as written (`self`, `this`, `c`).
+    pub object: String,
+    pub field: String,
+    pub write: bool,
+    pub line: u32,
+}
+
 /// Everything extracted from one file.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FileExtract {
@@ -344,6 +357,7 @@ pub struct FileExtract {
     pub imports: Vec<Import>,
     pub inherits: Vec<Inherit>,
     pub bindings: Vec<Binding>,
+    pub accesses: Vec<Access>,
     /// Module-level documentation (Python module docstring, Rust `//!`, Go package doc).
     pub doc: Option<String>,
     /// Number of ERROR and MISSING nodes tree-sitter recovered from.

@@ -14,6 +14,7 @@ pub(super) const KINDS: &[&str] = &[
     "class_definition",
     "expression_statement",
     "assignment",
+    "attribute",
     "call",
     "lambda",
     "import_statement",
@@ -43,6 +44,16 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "class_definition" => class(cx, node),
         "expression_statement" => constant(cx, node),
         "assignment" => binding(cx, node),
+        "attribute" => {
+            if let (Some(o), Some(a)) = (
+                node.child_by_field_name("object"),
+                node.child_by_field_name("attribute"),
+            ) {
+                if o.kind() == "identifier" && matches!(&*cx.text(o), "self" | "cls") {
+                    cx.access(node, o, a);
+                }
+            }
+        }
         "call" => {
             if let Some(f) = node.child_by_field_name("function") {
                 cx.call(f, Cx::line(node));

@@ -25,6 +25,7 @@ pub(super) const KINDS: &[&str] = &[
     "impl_item",
     "let_declaration",
     "field_declaration",
+    "field_expression",
     "call_expression",
     "macro_invocation",
     "use_declaration",
@@ -76,6 +77,16 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             return Visit::Skip;
         }
         "let_declaration" => let_binding(cx, node),
+        "field_expression" => {
+            if let (Some(v), Some(f)) = (
+                node.child_by_field_name("value"),
+                node.child_by_field_name("field"),
+            ) {
+                if v.kind() == "self" && f.kind() == "field_identifier" {
+                    cx.access(node, v, f);
+                }
+            }
+        }
         "field_declaration" => {
             if let (Some(n), Some(t)) = (
                 cx.field_text(node, "name"),

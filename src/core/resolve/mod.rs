@@ -17,7 +17,7 @@ mod lang;
 use std::collections::{HashMap, HashSet};
 
 use crate::core::lang::{
-    split_callee, Binding, CallSite, Import, Language, Param, Relation, SymbolKind,
+    split_callee, Access, Binding, CallSite, Import, Language, Param, Relation, SymbolKind,
 };
 
 /// How an edge was found, weakest first. The string forms are part of the JSON contract.
@@ -73,6 +73,10 @@ pub enum LinkKind {
     Contains = 3,
     /// A file's module-level code -> a file it imports.
     Imports = 4,
+    /// A method -> a field of its own type it reads (a placeholder `Type.field`).
+    Reads = 5,
+    /// A method -> a field of its own type it writes.
+    Writes = 6,
 }
 
 impl LinkKind {
@@ -83,6 +87,8 @@ impl LinkKind {
             LinkKind::Implements => "implements",
             LinkKind::Contains => "contains",
             LinkKind::Imports => "imports",
+            LinkKind::Reads => "reads",
+            LinkKind::Writes => "writes",
         }
     }
     pub fn from_u8(v: u8) -> Option<LinkKind> {
@@ -92,6 +98,8 @@ impl LinkKind {
             LinkKind::Implements,
             LinkKind::Contains,
             LinkKind::Imports,
+            LinkKind::Reads,
+            LinkKind::Writes,
         ]
         .get(v as usize)
         .copied()
@@ -163,6 +171,7 @@ pub struct FileIn {
     pub imports: Vec<Import>,
     pub inherits: Vec<InheritIn>,
     pub bindings: Vec<Binding>,
+    pub accesses: Vec<Access>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -200,6 +209,7 @@ struct File {
     nodes: Vec<Ix>,
     /// Module-level typed names: (name, value as in [`Binding`]).
     bindings: Bindings,
+    accesses: Vec<Access>,
 }
 
 /// What a name refers to.
@@ -236,6 +246,8 @@ pub struct Universe {
     bindings: HashMap<Ix, Bindings>,
     /// tsconfig.json `paths`/`baseUrl` aliases.
     ts_configs: Vec<crate::core::walk::TsConfig>,
+    /// (type, field) pairs written through `self`/`this`/the receiver in the type's methods.
+    field_writes: HashSet<(Ix, Box<str>)>,
     /// Rust `macro_rules!` macros by name.
     macros: HashMap<Box<str>, Vec<Ix>>,
     /// Bases outside the repository, as written (`unittest.TestCase`), per node.
@@ -278,6 +290,7 @@ impl Universe {
             implements: HashMap::new(),
             ext_bases: HashMap::new(),
             macros: HashMap::new(),
+            field_writes: HashSet::new(),
             ts_configs: Vec::new(),
             bindings: HashMap::new(),
             subs: HashMap::new(),
@@ -347,6 +360,7 @@ impl Universe {
                 calls: f.calls,
                 nodes,
                 bindings: file_bindings,
+                accesses: f.accesses,
             });
         }
         for (ix, n) in u.nodes.iter().enumerate() {
@@ -371,6 +385,18 @@ impl Universe {
         }
         u.by_id = id_to_ix;
         u.resolve_inherits(pending_inherits);
+        let mut writes = HashSet::new();
+        for (fix, file) in u.files.iter().enumerate() {
+            for a in file.accesses.iter().filter(|a| a.write) {
+                let Some(c) = a.symbol.and_then(|i| file.nodes.get(i).copied()) else {
+                    continue;
+                };
+                if let Some(t) = u.self_type(fix as Ix, Some(c), &a.object) {
+                    writes.insert((t, a.field.as_str().into()));
+                }
+            }
+        }
+        u.field_writes = writes;
         u
     }
 
@@ -838,6 +864,37 @@ impl Universe {
             (Ent::Ext(s), via) => Some((Ent::Ext(s), via)),
             _ => None,
         }
+    }
+
+    /// Does `ty` declare field `name` (a declaration in its body, or an assignment in
+    /// one of its methods)?
+    fn declares_field(&self, ty: Ix, name: &str) -> bool {
+        let keys = [
+            name.to_string(),
+            format!("self.{name}"),
+            format!("this.{name}"),
+        ];
+        let has = |n: Ix| {
+            self.bindings
+                .get(&n)
+                .is_some_and(|v| v.iter().any(|(k, _)| keys.iter().any(|x| **k == **x)))
+        };
+        if has(ty) || self.field_writes.contains(&(ty, name.into())) {
+            return true;
+        }
+        let methods = self.children[ty as usize].iter().copied().chain(
+            self.by_parent_name
+                .get(&self.nodes[ty as usize].qname)
+                .into_iter()
+                .flatten()
+                .copied(),
+        );
+        for m in methods {
+            if has(m) {
+                return true;
+            }
+        }
+        false
     }
 
     /// A type and its bases, depth first, left to right.
@@ -1445,6 +1502,50 @@ impl Universe {
                             line: c.line,
                         });
                     }
+                }
+                // Fields read and written through the method's own receiver.
+                for a in &file.accesses {
+                    let Some(caller) = a.symbol.and_then(|i| file.nodes.get(i).copied()) else {
+                        continue;
+                    };
+                    let Some(t) = self.self_type(f, Some(caller), &a.object) else {
+                        continue;
+                    };
+                    let src = Some(self.nodes[caller as usize].id);
+                    // A property / getter read is a call of it.
+                    let member = self.type_members(t, &a.field);
+                    if let (false, Some(&m)) = (a.write, member.first()) {
+                        if self.nodes[m as usize].kind.is_callable() {
+                            links.push(Link {
+                                src,
+                                dst: Dst::Node(self.nodes[m as usize].id),
+                                kind: LinkKind::Calls,
+                                confidence: Confidence::Exact,
+                                line: a.line,
+                            });
+                        }
+                        continue;
+                    }
+                    // The field belongs to the first type in the MRO that declares it.
+                    let owner = self
+                        .mro(t)
+                        .into_iter()
+                        .find(|&ty| self.declares_field(ty, &a.field))
+                        .unwrap_or(t);
+                    links.push(Link {
+                        src,
+                        dst: Dst::External(format!(
+                            "{}.{}",
+                            self.nodes[owner as usize].qname, a.field
+                        )),
+                        kind: if a.write {
+                            LinkKind::Writes
+                        } else {
+                            LinkKind::Reads
+                        },
+                        confidence: Confidence::Exact,
+                        line: a.line,
+                    });
                 }
                 // Imports: one edge per imported module of the repository.
                 let mut seen = HashSet::new();
