@@ -26,7 +26,7 @@ use crate::core::error::{Error, Result};
 use crate::core::graph;
 use crate::core::graph_store;
 use crate::core::lang::{parse_and_extract, FileContext, FileExtract, SymbolKind, EXTRACT_VERSION};
-use crate::core::resolve::{Confidence, LinkKind, Universe};
+use crate::core::resolve::{Confidence, LinkKind, Universe, RESOLVE_VERSION};
 use crate::core::store::{self, FileInfo, FileRow, Store};
 use crate::core::walk::{self, Candidate, Manifests, SkipReason, Skipped, INDEX_DIR};
 
@@ -344,18 +344,24 @@ fn link(writer: &store::Writer, manifests: &Manifests) -> Result<ResolutionSumma
     graph_store::write_blob(writer.conn(), writer.path(), "graph", &blob)?;
     lap("graph blob");
     writer.set_meta(GRAPH_STALE, "0")?;
+    writer.set_meta(RESOLVED_BY, &RESOLVE_VERSION.to_string())?;
     out.elapsed_ms = t.elapsed().as_millis() as u64;
     Ok(out)
 }
 
 /// Meta key: "1" when files changed since the graph was last resolved.
 const GRAPH_STALE: &str = "graph_stale";
+/// Meta key: the `RESOLVE_VERSION` of the resolver that made the stored graph.
+const RESOLVED_BY: &str = "resolve_version";
 
 /// Bring the resolved graph up to date if an incremental run left it stale: the
 /// commands that read the graph call this first. Returns the resolution summary when
 /// it resolved.
 pub fn ensure_linked(root: &Path, store: &mut Store) -> Result<Option<ResolutionSummary>> {
-    let stale = store.meta()?.get(GRAPH_STALE).is_none_or(|v| v != "0");
+    let meta = store.meta()?;
+    let current = RESOLVE_VERSION.to_string();
+    let stale =
+        meta.get(GRAPH_STALE).is_none_or(|v| v != "0") || meta.get(RESOLVED_BY) != Some(&current);
     if !stale {
         return Ok(None);
     }

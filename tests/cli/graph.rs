@@ -747,3 +747,38 @@ fn reading_a_property_is_calling_it() {
     lacks(&es, "m.py::A.twice", "m.py::A.total.total");
     assert!(!es.iter().any(|e| e.0 == "reads" && e.2 == "m.py::A.twice"));
 }
+
+#[test]
+fn a_graph_resolved_by_another_resolver_version_is_resolved_again() {
+    let repo = Repo::from_fixture("python");
+    repo.index();
+    let db = repo.path(".leindex/index.db");
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute(
+            "UPDATE meta SET value = '0' WHERE key = 'resolve_version'",
+            [],
+        )
+        .unwrap();
+        conn.execute("DELETE FROM blobs", []).unwrap();
+    }
+    // No file changed, but the stored graph is from another resolver: resolved again.
+    let out = repo.cmd().args(["graph", "--json"]).assert().success();
+    let es = edges(&parse_json(out.get_output()));
+    has(
+        &es,
+        "calls",
+        "import",
+        "shop/cart.py::Cart.total",
+        "shop/pricing.py::quote",
+    );
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let v: String = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'resolve_version'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_ne!(v, "0");
+}

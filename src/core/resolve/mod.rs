@@ -20,6 +20,11 @@ use crate::core::lang::{
     split_callee, Access, Binding, CallSite, Import, Language, Param, Relation, SymbolKind,
 };
 
+/// Version of what resolution produces. Bump it whenever a change to the resolver would
+/// give other edges for the same facts: a graph resolved by another version is
+/// resolved again by the first command that reads it.
+pub const RESOLVE_VERSION: u32 = 1;
+
 /// How an edge was found, weakest first. The string forms are part of the JSON contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Confidence {
@@ -555,15 +560,18 @@ impl Universe {
                 }
             }
         }
+        // A submodule (`from . import base_events`) before names the package imports:
+        // looking through the package's imports first can loop back here.
+        if let Some(&f0) = files.first() {
+            let sub = lang::submodule_key(self.lang(f0), key, name);
+            if self.modules.contains_key(&sub) {
+                return Some((Ent::Module(sub), false));
+            }
+        }
         for &f in files {
             if let Some((e, _)) = self.import_binding(f, name, depth + 1) {
                 return Some((e, true));
             }
-        }
-        let lang = self.lang(*files.first()?);
-        let sub = lang::submodule_key(lang, key, name);
-        if self.modules.contains_key(&sub) {
-            return Some((Ent::Module(sub), false));
         }
         None
     }
