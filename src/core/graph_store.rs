@@ -9,9 +9,7 @@ use rusqlite::{params, Connection};
 use crate::core::error::{Error, Result};
 use crate::core::lang::{Import, ImportName, Language, Relation, SymbolKind};
 use crate::core::resolve::{Confidence, Dst, FileIn, InheritIn, Link, LinkKind, NodeIn};
-use crate::core::store::{
-    db_err, decode_accesses, decode_bindings, decode_calls, get_varint, put_varint,
-};
+use crate::core::store::{db_err, decode_accesses, decode_bindings, decode_calls};
 
 fn corrupt(path: &Path, what: &str) -> Error {
     Error::Corrupt {
@@ -154,77 +152,6 @@ pub fn resolve_input(
         }
     }
     Ok(files)
-}
-
-/// Pack a file's links: per link, varint(src id + 1, or 0 for module level),
-/// byte(kind << 4 | confidence), varint(line), then the destination: varint(4 * node
-/// id), varint(4 * file id + 2), or varint(4 * name length + 1) and the placeholder's
-/// bytes.
-pub fn encode_links(links: &[Link]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(links.len() * 8);
-    for l in links {
-        put_varint(&mut out, l.src.map_or(0, |s| s as u64 + 1));
-        out.push(((l.kind as u8) << 4) | l.confidence as u8);
-        put_varint(&mut out, u64::from(l.line));
-        match &l.dst {
-            Dst::Node(id) => put_varint(&mut out, (*id as u64) << 2),
-            Dst::File(id) => put_varint(&mut out, ((*id as u64) << 2) | 2),
-            Dst::External(name) => {
-                put_varint(&mut out, ((name.len() as u64) << 2) | 1);
-                out.extend_from_slice(name.as_bytes());
-            }
-        }
-    }
-    out
-}
-
-/// The inverse of [`encode_links`]; `None` for bytes it did not write.
-pub fn decode_links(mut data: &[u8]) -> Option<Vec<Link>> {
-    let mut out = Vec::new();
-    while !data.is_empty() {
-        let src = get_varint(&mut data)?;
-        let (&kc, rest) = data.split_first()?;
-        data = rest;
-        let kind = LinkKind::from_u8(kc >> 4)?;
-        let confidence = Confidence::from_u8(kc & 0x0f)?;
-        let line = u32::try_from(get_varint(&mut data)?).ok()?;
-        let d = get_varint(&mut data)?;
-        let dst = if d & 3 == 0 {
-            Dst::Node(i64::try_from(d >> 2).ok()?)
-        } else if d & 3 == 2 {
-            Dst::File(i64::try_from(d >> 2).ok()?)
-        } else if d & 3 == 1 {
-            let len = usize::try_from(d >> 2).ok()?;
-            let (name, rest) = (data.get(..len)?, data.get(len..)?);
-            data = rest;
-            Dst::External(String::from_utf8(name.to_vec()).ok()?)
-        } else {
-            return None;
-        };
-        out.push(Link {
-            src: src.checked_sub(1).map(|s| s as i64),
-            dst,
-            kind,
-            confidence,
-            line,
-        });
-    }
-    Some(out)
-}
-
-/// Replace every file's links.
-pub fn write_links(conn: &Connection, path: &Path, links: &[(i64, Vec<Link>)]) -> Result<()> {
-    let e = db_err(path);
-    conn.execute("DELETE FROM links", []).map_err(&e)?;
-    let mut st = conn
-        .prepare_cached("INSERT INTO links(file_id, data) VALUES (?1, ?2)")
-        .map_err(&e)?;
-    for (fid, l) in links {
-        if !l.is_empty() {
-            st.execute(params![fid, encode_links(l)]).map_err(&e)?;
-        }
-    }
-    Ok(())
 }
 
 pub fn write_blob(conn: &Connection, path: &Path, key: &str, data: &[u8]) -> Result<()> {
@@ -568,7 +495,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn links_and_ranks_survive_packing() {
+    fn the_graph_blob_survives_packing() {
         let links = vec![
             Link {
                 src: Some(7),
@@ -599,8 +526,6 @@ mod tests {
                 line: 2,
             },
         ];
-        assert_eq!(decode_links(&encode_links(&links)).unwrap(), links);
-        assert!(decode_links(&[0x80]).is_none());
         let blob = encode_graph(
             &[(7, None, 1), (9, Some(7), 2)],
             &[(1, "a.py".into())],

@@ -99,9 +99,6 @@ pub struct IndexSummary {
     pub symbols_written: u64,
     pub call_sites_written: u64,
     pub files_with_parse_errors: u64,
-    /// Resolution: edges by confidence, and time spent (resolve + rank + write), when
-    /// this run resolved (it does whenever a file changed).
-    pub resolution: Option<ResolutionSummary>,
     /// Files with invalid UTF-8, indexed with replacement characters in their text.
     pub lossy_utf8: Vec<String>,
     pub skipped: Vec<SkippedFile>,
@@ -188,7 +185,6 @@ pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<
         symbols_written: 0,
         call_sites_written: 0,
         files_with_parse_errors: 0,
-        resolution: None,
         lossy_utf8: Vec::new(),
         skipped: Vec::new(),
         elapsed_ms: 0,
@@ -216,8 +212,8 @@ pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<
             };
             write_all(&writer, run, &mut summary)?;
             // Resolution is global (one file can change what names mean in others) and
-            // costs seconds on large repositories: an incremental run marks the graph
-            // stale, and the first command that reads it resolves (`ensure_linked`).
+            // costs seconds on large repositories: an index run marks the graph stale,
+            // and the first command that reads it resolves (`ensure_linked`).
             let f = &summary.files;
             if f.new + f.changed + f.removed > 0 {
                 writer.set_meta(GRAPH_STALE, "1")?;
@@ -246,7 +242,8 @@ pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<
                     progress,
                 };
                 write_all(&writer, run, &mut summary)?;
-                summary.resolution = Some(link(&writer, &walked.manifests)?);
+                // Resolution runs on first use (`ensure_linked`), as after incremental runs.
+                writer.set_meta(GRAPH_STALE, "1")?;
                 finish_meta(&writer, started, started_ns)?;
                 writer.commit()?;
                 store.finish_build()?;
@@ -336,8 +333,6 @@ fn link(writer: &store::Writer, manifests: &Manifests) -> Result<ResolutionSumma
             }
         }
     }
-    graph_store::write_links(writer.conn(), writer.path(), &resolved.links)?;
-    lap("written");
     let ranks = graph::pagerank(&node_ids, &resolved.links);
     lap("pagerank");
     let blob = graph_store::encode_graph(&symbols, &files, &resolved.links, &ranks);

@@ -27,7 +27,7 @@ use crate::core::lang::{
 use crate::core::walk::INDEX_DIR;
 
 /// Version of the table layout. Bump it with every change to the schema.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 /// `PRAGMA application_id` of a leindex database ("LEIX").
 const APPLICATION_ID: i64 = 0x4c45_4958;
 pub const DB_FILE: &str = "index.db";
@@ -92,10 +92,8 @@ CREATE TABLE edges (
     line INTEGER NOT NULL,
     PRIMARY KEY (file_id, seq)
 ) WITHOUT ROWID;
--- Resolved edges (core::resolve) from the symbols of a file, packed (see
--- `graph_store::encode_links`); rewritten by every run that changes something.
-CREATE TABLE links (file_id INTEGER PRIMARY KEY, data BLOB NOT NULL);
--- Derived data kept whole: `ranks` = PageRank per node (`graph_store::encode_ranks`).
+-- Derived data kept whole: `graph` = the resolved graph with PageRank
+-- (`graph_store::encode_graph`), rewritten by every resolution.
 CREATE TABLE blobs (key TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE VIRTUAL TABLE fts USING fts5(
     name, words, signature, doc,
@@ -389,7 +387,6 @@ impl Writer<'_> {
             "DELETE FROM nodes WHERE file_id = ?1",
             "DELETE FROM calls WHERE file_id = ?1",
             "DELETE FROM edges WHERE file_id = ?1",
-            "DELETE FROM links WHERE file_id = ?1",
             "DELETE FROM files WHERE id = ?1",
         ] {
             self.tx
@@ -670,7 +667,7 @@ pub fn decode_bindings(mut data: &[u8]) -> Option<Vec<Binding>> {
     Some(out)
 }
 
-pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -678,7 +675,7 @@ pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-pub(crate) fn get_varint(data: &mut &[u8]) -> Option<u64> {
+fn get_varint(data: &mut &[u8]) -> Option<u64> {
     let mut v = 0u64;
     for shift in (0..64).step_by(7) {
         let (&b, rest) = data.split_first()?;

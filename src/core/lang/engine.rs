@@ -256,10 +256,17 @@ impl<'a> Cx<'a> {
         false
     }
 
-    /// True when the innermost named symbol is a method.
-    pub fn in_method(&self) -> bool {
-        self.innermost_symbol()
-            .is_some_and(|i| self.out.symbols[i].kind == SymbolKind::Method)
+    /// True when `name` is the receiver of the innermost method (Go: `func (c *T)`).
+    pub fn is_receiver(&self, name: &str) -> bool {
+        let Some(i) = self.innermost_symbol() else {
+            return false;
+        };
+        let s = &self.out.symbols[i];
+        s.kind == SymbolKind::Method
+            && s.signature
+                .strip_prefix("func (")
+                .and_then(|r| r.split([' ', ')']).next())
+                == Some(name)
     }
 
     /// True when no function, method or anonymous function encloses the current node.

@@ -58,7 +58,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
                 node.child_by_field_name("operand"),
                 node.child_by_field_name("field"),
             ) {
-                if o.kind() == "identifier" && cx.in_method() {
+                if o.kind() == "identifier" && cx.is_receiver(&cx.text(o)) {
                     cx.access(node, o, f);
                 }
             }
