@@ -81,7 +81,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
                 }
             }
         }
-        "member_expression" => {
+        "member_expression" if cx.starts_with(node, b"this.") => {
             if let (Some(o), Some(p)) = (
                 node.child_by_field_name("object"),
                 node.child_by_field_name("property"),

@@ -219,6 +219,14 @@ impl<'a> Cx<'a> {
         String::from_utf8_lossy(&self.src[node.start_byte()..node.end_byte()])
     }
 
+    /// Does the node's source text start with `prefix`? (A cheap filter before looking
+    /// at children.)
+    pub fn starts_with(&self, node: Node, prefix: &[u8]) -> bool {
+        self.src
+            .get(node.start_byte()..)
+            .is_some_and(|t| t.starts_with(prefix))
+    }
+
     pub fn field_text(&self, node: Node, field: &str) -> Option<String> {
         node.child_by_field_name(field)
             .map(|n| self.text(n).into_owned())
@@ -256,17 +264,18 @@ impl<'a> Cx<'a> {
         false
     }
 
-    /// True when `name` is the receiver of the innermost method (Go: `func (c *T)`).
-    pub fn is_receiver(&self, name: &str) -> bool {
-        let Some(i) = self.innermost_symbol() else {
-            return false;
-        };
-        let s = &self.out.symbols[i];
-        s.kind == SymbolKind::Method
-            && s.signature
-                .strip_prefix("func (")
-                .and_then(|r| r.split([' ', ')']).next())
-                == Some(name)
+    /// The receiver's name of the innermost method (Go: `func (c *T)` -> `c`).
+    pub fn receiver_name(&self) -> Option<String> {
+        let s = &self.out.symbols[self.innermost_symbol()?];
+        if s.kind != SymbolKind::Method {
+            return None;
+        }
+        let name = s
+            .signature
+            .strip_prefix("func (")?
+            .split([' ', ')'])
+            .next()?;
+        (!name.is_empty()).then(|| name.to_string())
     }
 
     /// True when no function, method or anonymous function encloses the current node.

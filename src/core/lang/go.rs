@@ -54,12 +54,18 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "short_var_declaration" => short_var(cx, node),
         // `c.lines` in a method of `c` (the resolver keeps only the receiver's).
         "selector_expression" => {
-            if let (Some(o), Some(f)) = (
-                node.child_by_field_name("operand"),
-                node.child_by_field_name("field"),
-            ) {
-                if o.kind() == "identifier" && cx.is_receiver(&cx.text(o)) {
-                    cx.access(node, o, f);
+            if let Some(r) = cx.receiver_name() {
+                let mut prefix = r.into_bytes();
+                prefix.push(b'.');
+                if cx.starts_with(node, &prefix) {
+                    if let (Some(o), Some(f)) = (
+                        node.child_by_field_name("operand"),
+                        node.child_by_field_name("field"),
+                    ) {
+                        if o.kind() == "identifier" {
+                            cx.access(node, o, f);
+                        }
+                    }
                 }
             }
         }

@@ -44,7 +44,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "class_definition" => class(cx, node),
         "expression_statement" => constant(cx, node),
         "assignment" => binding(cx, node),
-        "attribute" => {
+        "attribute" if cx.starts_with(node, b"self.") || cx.starts_with(node, b"cls.") => {
             if let (Some(o), Some(a)) = (
                 node.child_by_field_name("object"),
                 node.child_by_field_name("attribute"),

@@ -77,7 +77,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             return Visit::Skip;
         }
         "let_declaration" => let_binding(cx, node),
-        "field_expression" => {
+        "field_expression" if cx.starts_with(node, b"self.") => {
             if let (Some(v), Some(f)) = (
                 node.child_by_field_name("value"),
                 node.child_by_field_name("field"),
