@@ -567,8 +567,7 @@ pub fn encode_calls(calls: &[CallSite]) -> Vec<u8> {
     for c in calls {
         put_varint(&mut out, c.symbol.map_or(0, |i| i as u64 + 1));
         put_varint(&mut out, u64::from(c.line));
-        put_varint(&mut out, c.callee.len() as u64);
-        out.extend_from_slice(c.callee.as_bytes());
+        put_str(&mut out, &c.callee);
     }
     out
 }
@@ -579,12 +578,9 @@ pub fn decode_calls(mut data: &[u8]) -> Option<Vec<CallSite>> {
     while !data.is_empty() {
         let symbol = get_varint(&mut data)?;
         let line = u32::try_from(get_varint(&mut data)?).ok()?;
-        let len = usize::try_from(get_varint(&mut data)?).ok()?;
-        let (callee, rest) = (data.get(..len)?, data.get(len..)?);
-        data = rest;
         out.push(CallSite {
             symbol: symbol.checked_sub(1).map(|i| i as usize),
-            callee: String::from_utf8(callee.to_vec()).ok()?,
+            callee: get_str(&mut data)?,
             line,
         });
     }
@@ -598,10 +594,8 @@ pub fn encode_accesses(a: &[Access]) -> Vec<u8> {
     for x in a {
         put_varint(&mut out, x.symbol.map_or(0, |i| i as u64 + 1));
         put_varint(&mut out, (u64::from(x.line) << 1) | u64::from(x.write));
-        for s in [&x.object, &x.field] {
-            put_varint(&mut out, s.len() as u64);
-            out.extend_from_slice(s.as_bytes());
-        }
+        put_str(&mut out, &x.object);
+        put_str(&mut out, &x.field);
     }
     out
 }
@@ -612,18 +606,10 @@ pub fn decode_accesses(mut data: &[u8]) -> Option<Vec<Access>> {
     while !data.is_empty() {
         let symbol = get_varint(&mut data)?.checked_sub(1).map(|i| i as usize);
         let lw = get_varint(&mut data)?;
-        let mut strs = [String::new(), String::new()];
-        for s in &mut strs {
-            let len = usize::try_from(get_varint(&mut data)?).ok()?;
-            let (bytes, rest) = (data.get(..len)?, data.get(len..)?);
-            data = rest;
-            *s = String::from_utf8(bytes.to_vec()).ok()?;
-        }
-        let [object, field] = strs;
         out.push(Access {
             symbol,
-            object,
-            field,
+            object: get_str(&mut data)?,
+            field: get_str(&mut data)?,
             write: lw & 1 == 1,
             line: u32::try_from(lw >> 1).ok()?,
         });
@@ -637,10 +623,8 @@ pub fn encode_bindings(b: &[Binding]) -> Vec<u8> {
     let mut out = Vec::with_capacity(b.len() * 16);
     for x in b {
         put_varint(&mut out, x.symbol.map_or(0, |i| i as u64 + 1));
-        for s in [&x.name, &x.value] {
-            put_varint(&mut out, s.len() as u64);
-            out.extend_from_slice(s.as_bytes());
-        }
+        put_str(&mut out, &x.name);
+        put_str(&mut out, &x.value);
     }
     out
 }
@@ -649,22 +633,26 @@ pub fn encode_bindings(b: &[Binding]) -> Vec<u8> {
 pub fn decode_bindings(mut data: &[u8]) -> Option<Vec<Binding>> {
     let mut out = Vec::new();
     while !data.is_empty() {
-        let symbol = get_varint(&mut data)?.checked_sub(1).map(|i| i as usize);
-        let mut strs = [String::new(), String::new()];
-        for s in &mut strs {
-            let len = usize::try_from(get_varint(&mut data)?).ok()?;
-            let (bytes, rest) = (data.get(..len)?, data.get(len..)?);
-            data = rest;
-            *s = String::from_utf8(bytes.to_vec()).ok()?;
-        }
-        let [name, value] = strs;
         out.push(Binding {
-            symbol,
-            name,
-            value,
+            symbol: get_varint(&mut data)?.checked_sub(1).map(|i| i as usize),
+            name: get_str(&mut data)?,
+            value: get_str(&mut data)?,
         });
     }
     Some(out)
+}
+
+/// varint(length) and the bytes.
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_varint(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn get_str(data: &mut &[u8]) -> Option<String> {
+    let len = usize::try_from(get_varint(data)?).ok()?;
+    let (bytes, rest) = (data.get(..len)?, data.get(len..)?);
+    *data = rest;
+    String::from_utf8(bytes.to_vec()).ok()
 }
 
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
@@ -1075,6 +1063,33 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bindings_and_accesses_survive_packing() {
+        let b = vec![
+            Binding {
+                symbol: Some(3),
+                name: "self.repo".into(),
+                value: "=Repo".into(),
+            },
+            Binding {
+                symbol: None,
+                name: "log".into(),
+                value: "=logging.getLogger".into(),
+            },
+        ];
+        assert_eq!(decode_bindings(&encode_bindings(&b)).unwrap(), b);
+        let a = vec![Access {
+            symbol: Some(0),
+            object: "self".into(),
+            field: "items".into(),
+            write: true,
+            line: 70_000,
+        }];
+        assert_eq!(decode_accesses(&encode_accesses(&a)).unwrap(), a);
+        assert!(decode_bindings(&[1, 5, b'a']).is_none());
+        assert!(decode_accesses(&[1]).is_none());
+    }
 
     #[test]
     fn call_sites_survive_packing() {

@@ -412,15 +412,9 @@ impl Universe {
     }
 
     fn resolve_inherits(&mut self, facts: Vec<(Ix, InheritIn)>) {
-        let id_to_ix: HashMap<i64, Ix> = self
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.id, i as Ix))
-            .collect();
         let mut out = Vec::new();
         for (fix, h) in facts {
-            let child = match h.src_id.and_then(|id| id_to_ix.get(&id).copied()) {
+            let child = match h.src_id.and_then(|id| self.by_id.get(&id).copied()) {
                 Some(c) => Some(c),
                 None => match self.resolve_path(fix, None, &lang::clean_type(&h.child)) {
                     Some((Ent::Node(c), _)) => Some(c),
@@ -810,11 +804,7 @@ impl Universe {
                     return self.eval_value(file, Some(ty), val, depth + 1);
                 }
             }
-            let mut methods = self.children[ty as usize].clone();
-            if let Some(v) = self.by_parent_name.get(&self.nodes[ty as usize].qname) {
-                methods.extend(v.iter().copied());
-            }
-            for m in methods {
+            for m in self.members_of(ty) {
                 if let Some(v) = self.bindings.get(&m) {
                     if let Some((_, val)) =
                         v.iter().find(|(n, _)| keys[1..].iter().any(|k| **n == **k))
@@ -890,19 +880,24 @@ impl Universe {
         if has(ty) || self.field_writes.contains(&(ty, name.into())) {
             return true;
         }
-        let methods = self.children[ty as usize].iter().copied().chain(
-            self.by_parent_name
-                .get(&self.nodes[ty as usize].qname)
-                .into_iter()
-                .flatten()
-                .copied(),
-        );
-        for m in methods {
+        for m in self.members_of(ty) {
             if has(m) {
                 return true;
             }
         }
         false
+    }
+
+    /// Every member of a type: its children, and what names it as parent (Go methods,
+    /// Rust impl items).
+    fn members_of(&self, ty: Ix) -> impl Iterator<Item = Ix> + '_ {
+        self.children[ty as usize].iter().copied().chain(
+            self.by_parent_name
+                .get(&self.nodes[ty as usize].qname)
+                .into_iter()
+                .flatten()
+                .copied(),
+        )
     }
 
     /// A type and its bases, depth first, left to right.
