@@ -30,7 +30,7 @@ pub fn run(args: StatusArgs) -> anyhow::Result<()> {
         _ => "unknown".into(),
     };
     emit(&format!(
-        "root:     {}\nindex:    {} ({})\nschema:   {} (leindex {})\nmodel:    {}\nlast run: {}\n{} files, {} symbols, {} call sites, {} imports, {} files with syntax errors\n{t}\n",
+        "root:     {}\nindex:    {} ({})\nschema:   {} (leindex {})\nmodel:    {}\nlast run: {}\ngraph:    {}\n{} files, {} symbols, {} call sites, {} imports, {} files with syntax errors\n{t}\n",
         status.root,
         status.index_path,
         human_bytes(status.index_bytes),
@@ -38,6 +38,11 @@ pub fn run(args: StatusArgs) -> anyhow::Result<()> {
         status.tool_version,
         status.model_id,
         last,
+        if status.graph_resolved {
+            "resolved"
+        } else {
+            "to be resolved by the next `impact` or `graph`"
+        },
         status.files,
         status.symbols,
         status.call_sites,

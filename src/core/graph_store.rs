@@ -59,7 +59,9 @@ pub fn resolve_input(
             .prepare(
                 "SELECT file_id, id, parent_id, kind, name, qualified_name, parent_name,
                         CASE WHEN signature LIKE 'func (%' THEN signature ELSE '' END,
-                        parameters, return_type, start_line
+                        parameters, return_type, start_line,
+                        (kind = 'method' AND (decorators LIKE '%property%'
+                            OR signature LIKE 'get %' OR signature LIKE 'static get %'))
                  FROM nodes ORDER BY file_id, id",
             )
             .map_err(&e)?;
@@ -79,6 +81,7 @@ pub fn resolve_input(
                 signature: r.get(7).map_err(&e)?,
                 return_type: r.get(9).map_err(&e)?,
                 line: r.get(10).map_err(&e)?,
+                property: r.get(11).map_err(&e)?,
                 parameters: serde_json::from_str(&params).unwrap_or_default(),
             });
         }

@@ -829,6 +829,9 @@ pub struct Status {
     pub call_sites: u64,
     pub imports: u64,
     pub files_with_parse_errors: u64,
+    /// True when the resolved graph is current; false when the next `impact`/`graph`
+    /// will resolve first (after an index run, or a resolver of another version).
+    pub graph_resolved: bool,
     pub languages: Vec<LanguageCount>,
 }
 
@@ -1055,6 +1058,9 @@ impl Store {
             call_sites: count("SELECT COALESCE(SUM(call_sites), 0) FROM files")?,
             imports: count("SELECT COALESCE(SUM(imports), 0) FROM files")?,
             files_with_parse_errors: count("SELECT COUNT(*) FROM files WHERE parse_errors > 0")?,
+            graph_resolved: meta.get("graph_stale").map(String::as_str) == Some("0")
+                && meta.get("resolve_version")
+                    == Some(&crate::core::resolve::RESOLVE_VERSION.to_string()),
             languages,
         })
     }

@@ -746,6 +746,24 @@ fn reading_a_property_is_calling_it() {
     has(&es, "calls", "exact", "m.py::A.twice", "m.py::A.total");
     lacks(&es, "m.py::A.twice", "m.py::A.total.total");
     assert!(!es.iter().any(|e| e.0 == "reads" && e.2 == "m.py::A.twice"));
+    // A TS getter too; a method passed as a value is not a call; a Rust field that
+    // shares a method's name is a field.
+    let repo = Repo::empty();
+    repo.write(
+        "a.ts",
+        "export class A {\n  get total(): number { return 1; }\n  twice(): number { return this.total * 2; }\n  run(): void { setTimeout(this.twice, 1); }\n}\n",
+    );
+    repo.write(
+        "lib.rs",
+        "pub struct S { index: usize }\nimpl S {\n    pub fn index(&self) -> usize {\n        self.index\n    }\n}\n",
+    );
+    repo.index();
+    let out = repo.cmd().args(["graph", "--json"]).assert().success();
+    let es = edges(&parse_json(out.get_output()));
+    has(&es, "calls", "exact", "a.ts::A.twice", "a.ts::A.total");
+    lacks(&es, "a.ts::A.run", "a.ts::A.twice");
+    has(&es, "reads", "exact", "crate::S::index", "crate::S.index");
+    lacks(&es, "crate::S::index", "crate::S::index");
 }
 
 #[test]
@@ -781,4 +799,16 @@ fn a_graph_resolved_by_another_resolver_version_is_resolved_again() {
         )
         .unwrap();
     assert_ne!(v, "0");
+}
+
+#[test]
+fn status_says_whether_the_graph_is_resolved() {
+    let repo = Repo::from_fixture("python");
+    repo.index();
+    assert_eq!(repo.status()["graph_resolved"], false);
+    repo.cmd().args(["graph"]).assert().success();
+    assert_eq!(repo.status()["graph_resolved"], true);
+    repo.append("shop/pricing.py", "\n\ndef more():\n    return 1\n");
+    repo.index();
+    assert_eq!(repo.status()["graph_resolved"], false);
 }

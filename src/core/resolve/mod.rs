@@ -23,7 +23,7 @@ use crate::core::lang::{
 /// Version of what resolution produces. Bump it whenever a change to the resolver would
 /// give other edges for the same facts: a graph resolved by another version is
 /// resolved again by the first command that reads it.
-pub const RESOLVE_VERSION: u32 = 1;
+pub const RESOLVE_VERSION: u32 = 2;
 
 /// How an edge was found, weakest first. The string forms are part of the JSON contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -152,6 +152,8 @@ pub struct NodeIn {
     pub return_type: Option<String>,
     /// First line of the symbol's span (for the graph's `contains` edges).
     pub line: u32,
+    /// A Python `@property` / `@cached_property` or a TS/JS getter: reading it calls it.
+    pub property: bool,
     pub parameters: Vec<Param>,
 }
 
@@ -199,6 +201,8 @@ struct Node {
     signature: Box<str>,
     ret: Option<Box<str>>,
     params: Vec<Param>,
+    /// A Python `@property` / `@cached_property` or a TS/JS getter.
+    property: bool,
 }
 
 struct File {
@@ -326,6 +330,7 @@ impl Universe {
                     parent_name: n.parent_name.map(Into::into),
                     signature: n.signature.into(),
                     ret: n.return_type.map(Into::into),
+                    property: n.property,
                     params: n.parameters,
                 });
                 u.children.push(Vec::new());
@@ -554,20 +559,21 @@ impl Universe {
                 }
             }
         }
-        // A submodule (`from . import base_events`) before names the package imports:
-        // looking through the package's imports first can loop back here.
-        if let Some(&f0) = files.first() {
-            let sub = lang::submodule_key(self.lang(f0), key, name);
-            if self.modules.contains_key(&sub) {
-                return Some((Ent::Module(sub), false));
-            }
+        let lang = self.lang(*files.first()?);
+        let sub = lang::submodule_key(lang, key, name);
+        let is_sub = self.modules.contains_key(&sub);
+        // Python: a submodule (`from . import base_events`) before the names the package
+        // imports, whose lookup can loop back here. Elsewhere a module and a function may
+        // share a name (Rust `pub use crate::memchr::memchr`): imports first.
+        if is_sub && lang == Language::Python {
+            return Some((Ent::Module(sub), false));
         }
         for &f in files {
             if let Some((e, _)) = self.import_binding(f, name, depth + 1) {
                 return Some((e, true));
             }
         }
-        None
+        is_sub.then_some((Ent::Module(sub), false))
     }
 
     /// What `name` is bound to by the imports of file `f`.
@@ -1507,6 +1513,7 @@ impl Universe {
                     }
                 }
                 // Fields read and written through the method's own receiver.
+                let lang_of_file = file.lang;
                 for a in &file.accesses {
                     let Some(caller) = a.symbol.and_then(|i| file.nodes.get(i).copied()) else {
                         continue;
@@ -1515,19 +1522,25 @@ impl Universe {
                         continue;
                     };
                     let src = Some(self.nodes[caller as usize].id);
-                    // A property / getter read is a call of it.
+                    // Reading a property (`@property`, a TS getter) is calling it; naming
+                    // another method (`callback=self.handle`) is neither a call nor a field.
                     let member = self.type_members(t, &a.field);
-                    if let (false, Some(&m)) = (a.write, member.first()) {
-                        if self.nodes[m as usize].kind.is_callable() {
-                            links.push(Link {
-                                src,
-                                dst: Dst::Node(self.nodes[m as usize].id),
-                                kind: LinkKind::Calls,
-                                confidence: Confidence::Exact,
-                                line: a.line,
-                            });
+                    if let Some(&m) = member.first() {
+                        let node = &self.nodes[m as usize];
+                        if node.kind.is_callable() {
+                            if node.property && !a.write {
+                                links.push(Link {
+                                    src,
+                                    dst: Dst::Node(node.id),
+                                    kind: LinkKind::Calls,
+                                    confidence: Confidence::Exact,
+                                    line: a.line,
+                                });
+                            }
+                            if node.property || lang_of_file != Language::Rust {
+                                continue;
+                            }
                         }
-                        continue;
                     }
                     // The field belongs to the first type in the MRO that declares it.
                     let owner = self
