@@ -345,6 +345,22 @@ fn go_calls_resolve_through_packages_receivers_and_interfaces() {
         "example.com/shop/cart.TestAddKeepsLinesSorted",
         "example.com/shop/cart.Cart.Add",
     );
+    // A range variable is an element of what it ranges over (`c.lines []Line`), and a
+    // Line embeds the Item interface: the declared method, and its implementations.
+    has(
+        &es,
+        "calls",
+        "exact",
+        "example.com/shop/cart.Cart.Total",
+        "example.com/shop/cart.Item.Price",
+    );
+    has(
+        &es,
+        "calls",
+        "dynamic",
+        "example.com/shop/cart.Cart.Total",
+        "example.com/shop/cart.Product.Price",
+    );
     // A parameter of a library type: its methods are external, not unknown.
     has(
         &es,

@@ -18,6 +18,7 @@ pub(super) const KINDS: &[&str] = &[
     "type_alias",
     "const_spec",
     "short_var_declaration",
+    "range_clause",
     "var_spec",
     "field_declaration",
     "selector_expression",
@@ -52,6 +53,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "func_literal" => cx.push_anon(node, false),
         "import_spec" => import(cx, node),
         "short_var_declaration" => short_var(cx, node),
+        "range_clause" => range_binding(cx, node),
         // `c.lines` in a method of `c` (the resolver keeps only the receiver's).
         "selector_expression" => {
             if let Some(r) = cx.receiver_name() {
@@ -313,11 +315,32 @@ fn value_type<'a>(cx: &Cx<'a>, v: Node<'a>) -> Option<String> {
     match v.kind() {
         "composite_literal" => v.child_by_field_name("type").map(|t| cx.collapsed(t)),
         "unary_expression" => value_type(cx, v.child_by_field_name("operand")?),
+        "type_assertion_expression" => v.child_by_field_name("type").map(|t| cx.collapsed(t)),
         "call_expression" => {
             let f = v.child_by_field_name("function")?;
             Some(format!("={}", cx.collapsed(f)))
         }
         _ => None,
+    }
+}
+
+/// `for _, x := range xs`: `x` is an element of `xs` (`~xs`: the type of `xs` with its
+/// slice, array and pointer marks dropped).
+fn range_binding<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
+    let (Some(left), Some(right)) = (
+        node.child_by_field_name("left"),
+        node.child_by_field_name("right"),
+    ) else {
+        return;
+    };
+    let mut c = left.walk();
+    let names: Vec<Node> = left.named_children(&mut c).collect();
+    if let [_, v] = names.as_slice() {
+        let name = cx.text(*v).into_owned();
+        if name != "_" {
+            let of = format!("~{}", cx.collapsed(right));
+            cx.bind(name, of);
+        }
     }
 }
 

@@ -23,7 +23,7 @@ use crate::core::lang::{
 /// Version of what resolution produces. Bump it whenever a change to the resolver would
 /// give other edges for the same facts: a graph resolved by another version is
 /// resolved again by the first command that reads it.
-pub const RESOLVE_VERSION: u32 = 2;
+pub const RESOLVE_VERSION: u32 = 3;
 
 /// How an edge was found, weakest first. The string forms are part of the JSON contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -830,6 +830,19 @@ impl Universe {
             return None;
         }
         let lang = self.lang(f);
+        // `~xs`: an element of `xs` (a Go range variable); the declared types of `xs` lose
+        // their slice marks in `clean_type`, so `xs`'s own type is the element's.
+        if let Some(of) = value.strip_prefix('~') {
+            return match self.resolve_path_d(f, ctx, of, depth + 1)? {
+                (Ent::Node(t), via)
+                    if self.nodes[t as usize].kind.is_type_like()
+                        || self.nodes[t as usize].kind == SymbolKind::Type =>
+                {
+                    Some((Ent::Node(t), via))
+                }
+                _ => None,
+            };
+        }
         let Some(callee) = value.strip_prefix('=') else {
             return self.resolve_type(f, ctx, &lang::clean_type(value), depth);
         };
