@@ -828,3 +828,35 @@ fn status_says_whether_the_graph_is_resolved() {
     repo.index();
     assert_eq!(repo.status()["graph_resolved"], false);
 }
+
+#[test]
+fn loop_variables_are_elements_of_what_they_iterate() {
+    let repo = Repo::empty();
+    repo.write(
+        "m.py",
+        "from typing import List\n\n\nclass Item:\n    def price(self):\n        return 1\n\n\nclass Other:\n    def price(self):\n        return 2\n\n\ndef total(items: List[Item]):\n    s = 0\n    for it in items:\n        s += it.price()\n    return s\n",
+    );
+    repo.write(
+        "a.ts",
+        "export class Line {\n  cost(): number { return 1; }\n}\nexport class Fee {\n  cost(): number { return 2; }\n}\nexport function sum(lines: Line[]): number {\n  let s = 0;\n  for (const l of lines) {\n    s += l.cost();\n  }\n  return s;\n}\n",
+    );
+    repo.write(
+        "lib.rs",
+        "pub struct Rule;\nimpl Rule {\n    pub fn apply(&self) -> u32 {\n        1\n    }\n}\npub struct Other;\nimpl Other {\n    pub fn apply(&self) -> u32 {\n        2\n    }\n}\npub struct Book {\n    rules: Vec<Rule>,\n}\nimpl Book {\n    pub fn run(&self) -> u32 {\n        let mut s = 0;\n        for r in &self.rules {\n            s += r.apply();\n        }\n        s\n    }\n}\n",
+    );
+    repo.index();
+    let out = repo.cmd().args(["graph", "--json"]).assert().success();
+    let es = edges(&parse_json(out.get_output()));
+    has(&es, "calls", "exact", "m.py::total", "m.py::Item.price");
+    lacks(&es, "m.py::total", "m.py::Other.price");
+    has(&es, "calls", "exact", "a.ts::sum", "a.ts::Line.cost");
+    lacks(&es, "a.ts::sum", "a.ts::Fee.cost");
+    has(
+        &es,
+        "calls",
+        "exact",
+        "crate::Book::run",
+        "crate::Rule::apply",
+    );
+    lacks(&es, "crate::Book::run", "crate::Other::apply");
+}

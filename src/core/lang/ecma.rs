@@ -142,6 +142,22 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "for_statement" | "for_in_statement" | "while_statement" | "do_statement" => {
             cx.decision(1);
             cx.push_control(node, false);
+            // `for (const x of xs)`: `x` is an element of `xs`.
+            if node.kind() == "for_in_statement"
+                && node
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| o.kind() == "of")
+            {
+                if let (Some(l), Some(r)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) {
+                    if l.kind() == "identifier" {
+                        let (l, r) = (cx.text(l).into_owned(), cx.collapsed(r));
+                        cx.bind(l, format!("~{r}"));
+                    }
+                }
+            }
         }
         "switch_statement" | "try_statement" => cx.push_control(node, false),
         "ternary_expression"

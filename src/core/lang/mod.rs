@@ -19,7 +19,7 @@ use serde::Serialize;
 /// Version of what extraction produces. Bump it whenever a change to extraction would
 /// give different facts for the same file: an index made by another version is rebuilt
 /// in full, because its unchanged files would otherwise keep stale facts.
-pub const EXTRACT_VERSION: u32 = 6;
+pub const EXTRACT_VERSION: u32 = 7;
 
 /// A language leindex indexes. The string forms are part of the JSON contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -326,8 +326,8 @@ pub struct Inherit {
 /// A name whose type the code states: a local variable, a module-level variable or a
 /// field. `value` is the type as written (`*Cart`, `Vec<u8>`, `Optional[Repo]`) or, when
 /// the name is assigned the result of a call or constructor, `=` and the callee as
-/// written (`=cart.New`, `=Foo::new`, `=Repo`), or, for a Go range variable, `~` and the
-/// ranged expression (`~c.lines`). Resolution uses it to type receivers.
+/// written (`=cart.New`, `=Foo::new`, `=Repo`), or, for a loop variable, `~` and what it
+/// iterates over (`~c.lines`). Resolution uses it to type receivers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
     /// Index of the enclosing symbol (function, method, or the class/struct of a field).

@@ -109,6 +109,23 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "while_expression" | "for_expression" | "loop_expression" => {
             cx.decision(1);
             cx.push_control(node, false);
+            // `for x in &xs` / `xs.iter()`: `x` is an element of `xs`.
+            if let (Some(p), Some(v)) = (
+                node.child_by_field_name("pattern"),
+                node.child_by_field_name("value"),
+            ) {
+                if p.kind() == "identifier" {
+                    let v = cx.collapsed(v);
+                    let v = v.trim_start_matches('&').trim_start_matches("mut ");
+                    let v = ["iter()", "iter_mut()", "into_iter()"]
+                        .iter()
+                        .find_map(|m| v.strip_suffix(&format!(".{m}")))
+                        .unwrap_or(v)
+                        .to_string();
+                    let p = cx.text(p).into_owned();
+                    cx.bind(p, format!("~{v}"));
+                }
+            }
         }
         "match_expression" => cx.push_control(node, false),
         "match_arm" | "try_expression" => cx.decision(1),

@@ -456,6 +456,62 @@ pub fn clean_return_type(ty: &str) -> String {
     clean_type(t)
 }
 
+/// The element type of a container type as written: `List[Item]`, `Sequence[Item]`,
+/// `Item[]`, `Array<Item>`, `Vec<Item>`, `&[Item]`, `[]*Item`; `None` when it is not one.
+pub fn element_type(ty: &str) -> Option<String> {
+    let t = ty
+        .trim()
+        .trim_start_matches('&')
+        .trim_start_matches("mut ")
+        .trim();
+    if let Some(inner) = t.strip_suffix("[]") {
+        return Some(inner.trim().to_string());
+    }
+    if let Some(inner) = t.strip_prefix("[]") {
+        return Some(inner.trim().to_string());
+    }
+    let opens = [
+        "List[",
+        "list[",
+        "Sequence[",
+        "Iterable[",
+        "Iterator[",
+        "Set[",
+        "set[",
+        "FrozenSet[",
+        "frozenset[",
+        "Collection[",
+        "MutableSequence[",
+        "Deque[",
+        "deque[",
+        "typing.List[",
+        "typing.Sequence[",
+        "typing.Iterable[",
+        "Array<",
+        "ReadonlyArray<",
+        "Set<",
+        "Iterable<",
+        "Vec<",
+        "VecDeque<",
+        "HashSet<",
+        "BTreeSet<",
+        "[",
+    ];
+    let open = opens.iter().find(|o| t.starts_with(**o))?;
+    let rest = &t[open.len()..];
+    // Up to the first top-level `,` or the closing bracket (`[T; N]` arrays too).
+    let mut depth = 0i32;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '[' | '<' | '(' => depth += 1,
+            ']' | '>' | ')' if depth > 0 => depth -= 1,
+            ']' | '>' | ',' | ';' if depth == 0 => return Some(rest[..i].trim().to_string()),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// A callee as written, without what does not name the callee: type arguments
 /// (`f::<T>`, `F[int]`), a leading Rust `self::`, surrounding parentheses.
 pub fn clean_callee(lang: Language, callee: &str) -> String {
@@ -1133,6 +1189,16 @@ mod tests {
         assert_eq!(clean_type("Optional[\"Cart\"]"), "Cart");
         assert_eq!(clean_type("Cart | None"), "Cart");
         assert_eq!(clean_return_type("(*Cart, error)"), "Cart");
+        assert_eq!(element_type("List[LineItem]").as_deref(), Some("LineItem"));
+        assert_eq!(element_type("Item[]").as_deref(), Some("Item"));
+        assert_eq!(element_type("&[Rule]").as_deref(), Some("Rule"));
+        assert_eq!(
+            element_type("Vec<Box<dyn Rule>>").as_deref(),
+            Some("Box<dyn Rule>")
+        );
+        assert_eq!(element_type("[]*Line").as_deref(), Some("*Line"));
+        assert_eq!(element_type("Dict[str, int]"), None);
+        assert_eq!(element_type("Cart"), None);
         assert_eq!(clean_return_type("(c *Cart, err error)"), "Cart");
         assert_eq!(clean_return_type("Result<Self, Error>"), "Self");
         assert_eq!(clean_return_type("Option<&mut Node<T>>"), "Node");

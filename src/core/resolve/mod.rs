@@ -23,7 +23,7 @@ use crate::core::lang::{
 /// Version of what resolution produces. Bump it whenever a change to the resolver would
 /// give other edges for the same facts: a graph resolved by another version is
 /// resolved again by the first command that reads it.
-pub const RESOLVE_VERSION: u32 = 3;
+pub const RESOLVE_VERSION: u32 = 4;
 
 /// How an edge was found, weakest first. The string forms are part of the JSON contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -792,6 +792,69 @@ impl Universe {
         self.eval_value(f, None, val, depth + 1)
     }
 
+    /// The type text a name (`xs`, or a field `self.xs`) is declared with, with the file
+    /// and scope to resolve it in.
+    fn declared_text(
+        &self,
+        f: Ix,
+        ctx: Option<Ix>,
+        path: &str,
+    ) -> Option<(String, Ix, Option<Ix>)> {
+        let parts = lang::split_path(self.lang(f), path)?;
+        match parts.as_slice() {
+            [name] => {
+                let c = ctx?;
+                let mut cur = Some(c);
+                while let Some(n) = cur {
+                    let node = &self.nodes[n as usize];
+                    if !node.kind.is_callable() {
+                        break;
+                    }
+                    if let Some(ty) = node
+                        .params
+                        .iter()
+                        .find(|p| p.name.trim_start_matches(['*', '&']) == name)
+                        .and_then(|p| p.ty.clone())
+                    {
+                        return Some((ty, f, Some(n)));
+                    }
+                    if let Some((_, v)) = self
+                        .bindings
+                        .get(&n)
+                        .and_then(|v| v.iter().rev().find(|(k, _)| &**k == name))
+                    {
+                        return (!v.starts_with(['=', '~'])).then(|| (v.to_string(), f, Some(n)));
+                    }
+                    cur = node.parent;
+                }
+                None
+            }
+            [obj, field] => {
+                let t = self.self_type(f, ctx, obj)?;
+                let keys = [
+                    field.to_string(),
+                    format!("self.{field}"),
+                    format!("this.{field}"),
+                ];
+                for ty in self.mro(t) {
+                    for n in std::iter::once(ty).chain(self.members_of(ty)) {
+                        if let Some((_, v)) = self
+                            .bindings
+                            .get(&n)
+                            .and_then(|v| v.iter().find(|(k, _)| keys.iter().any(|x| **k == **x)))
+                        {
+                            if !v.starts_with(['=', '~']) {
+                                return Some((v.to_string(), self.nodes[n as usize].file, Some(n)));
+                            }
+                        }
+                    }
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
     /// The type a field `name` of type `ent` is declared with (or assigned in a method).
     fn field_type(&self, ent: &Ent, name: &str, depth: u32) -> Option<(Ent, bool)> {
         let Ent::Node(t) = ent else { return None };
@@ -833,6 +896,17 @@ impl Universe {
         // `~xs`: an element of `xs` (a Go range variable); the declared types of `xs` lose
         // their slice marks in `clean_type`, so `xs`'s own type is the element's.
         if let Some(of) = value.strip_prefix('~') {
+            // The element type of a declared container (`List[Item]`, `Item[]`,
+            // `Vec<Item>`, `[]Item`) when the ranged name's declaration says it.
+            if let Some((decl, df, dctx)) = self.declared_text(f, ctx, of) {
+                if let Some(elem) = lang::element_type(&decl) {
+                    if let Some(t) =
+                        self.resolve_type(df, dctx, &lang::clean_return_type(&elem), depth + 1)
+                    {
+                        return Some(t);
+                    }
+                }
+            }
             return match self.resolve_path_d(f, ctx, of, depth + 1)? {
                 (Ent::Node(t), via)
                     if self.nodes[t as usize].kind.is_type_like()
