@@ -148,15 +148,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
                     .child_by_field_name("operator")
                     .is_some_and(|o| o.kind() == "of")
             {
-                if let (Some(l), Some(r)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) {
-                    if l.kind() == "identifier" {
-                        let (l, r) = (cx.text(l).into_owned(), cx.collapsed(r));
-                        cx.bind(l, format!("~{r}"));
-                    }
-                }
+                cx.bind_loop(node, "left", "right");
             }
         }
         "switch_statement" | "try_statement" => cx.push_control(node, false),

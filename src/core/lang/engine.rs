@@ -577,6 +577,20 @@ impl<'a> Cx<'a> {
         self.out.accesses.push(access);
     }
 
+    /// A loop `for <left> in/of <right>`: the variable (when a plain identifier) is an
+    /// element of what it iterates over (`~right`, see [`super::Binding`]).
+    pub fn bind_loop(&mut self, node: Node<'a>, left: &str, right: &str) {
+        if let (Some(l), Some(r)) = (
+            node.child_by_field_name(left),
+            node.child_by_field_name(right),
+        ) {
+            if l.kind() == "identifier" {
+                let (l, r) = (self.text(l).into_owned(), self.collapsed(r));
+                self.bind(l, format!("~{r}"));
+            }
+        }
+    }
+
     pub fn import(&mut self, imp: Import) {
         self.out.imports.push(imp);
     }

@@ -80,15 +80,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             cx.decision(1);
             cx.push_control(node, false);
             // `for x in xs`: `x` is an element of `xs`.
-            if let (Some(l), Some(r)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ) {
-                if l.kind() == "identifier" {
-                    let (l, r) = (cx.text(l).into_owned(), cx.collapsed(r));
-                    cx.bind(l, format!("~{r}"));
-                }
-            }
+            cx.bind_loop(node, "left", "right");
         }
         "try_statement" | "with_statement" | "match_statement" => cx.push_control(node, false),
         "case_clause" => cx.decision(1),
