@@ -113,13 +113,12 @@ pub fn run(a: ImpactArgs) -> anyhow::Result<()> {
             Direction::Both => ImpactDirection::Both,
         },
         max_depth: a.depth,
-        min_confidence: match a.min_confidence {
-            MinConfidence::Exact => Confidence::Exact,
-            MinConfidence::Import => Confidence::Import,
-            MinConfidence::Dynamic => Confidence::Dynamic,
-            MinConfidence::Name => Confidence::Name,
-            MinConfidence::Unresolved => Confidence::Unresolved,
-        },
+        // The flag's values are the confidences' JSON names.
+        min_confidence: a
+            .min_confidence
+            .to_possible_value()
+            .and_then(|v| Confidence::parse(v.get_name()))
+            .expect("every --min-confidence value names a confidence"),
     };
     let (targets, without) = match (&a.symbol, &a.since) {
         (Some(s), _) => (

@@ -44,7 +44,6 @@ pub struct Graph {
     files: Vec<String>,
     externals: Vec<String>,
     by_id: HashMap<i64, NodeIndex<u32>>,
-    file_nodes: Vec<Option<NodeIndex<u32>>>,
     ext_nodes: Vec<NodeIndex<u32>>,
     details: HashMap<i64, GraphNode>,
 }
@@ -94,7 +93,6 @@ impl Graph {
             files: b.files,
             externals: b.externals,
             by_id,
-            file_nodes,
             ext_nodes,
             details: HashMap::new(),
         }
@@ -167,12 +165,6 @@ impl Graph {
             .iter()
             .zip(&self.ext_nodes)
             .map(|(k, v)| (k.as_str(), *v))
-    }
-
-    /// The node of a file's module-level code, if it calls anything.
-    pub fn file_node(&self, path: &str) -> Option<NodeIndex<u32>> {
-        let i = self.files.iter().position(|f| f == path)?;
-        self.file_nodes[i]
     }
 
     pub fn file_of_edge(&self, e: EdgeIndex<u32>) -> Option<&str> {

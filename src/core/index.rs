@@ -25,7 +25,7 @@ use serde::Serialize;
 use crate::core::error::{Error, Result};
 use crate::core::graph;
 use crate::core::graph_store;
-use crate::core::lang::{parse_and_extract, FileContext, FileExtract, SymbolKind, EXTRACT_VERSION};
+use crate::core::lang::{parse_and_extract, FileContext, FileExtract, EXTRACT_VERSION};
 use crate::core::resolve::{Confidence, LinkKind, Universe, RESOLVE_VERSION};
 use crate::core::store::{self, FileInfo, FileRow, Store};
 use crate::core::walk::{self, Candidate, Manifests, SkipReason, Skipped, INDEX_DIR};
@@ -293,7 +293,7 @@ fn link(writer: &store::Writer, manifests: &Manifests) -> Result<ResolutionSumma
     let types: HashMap<&str, i64> = input
         .iter()
         .flat_map(|f| f.nodes.iter())
-        .filter(|n| n.kind.is_type_like() || n.kind == SymbolKind::Type)
+        .filter(|n| n.kind.is_type())
         .map(|n| (n.qualified_name.as_str(), n.id))
         .collect();
     let mut symbols: Vec<(i64, Option<i64>, u32)> = input

@@ -264,18 +264,24 @@ impl<'a> Cx<'a> {
         false
     }
 
-    /// The receiver's name of the innermost method (Go: `func (c *T)` -> `c`).
-    pub fn receiver_name(&self) -> Option<String> {
-        let s = &self.out.symbols[self.innermost_symbol()?];
-        if s.kind != SymbolKind::Method {
-            return None;
+    /// Does `node`'s text start with `<receiver>.`, the receiver of the innermost method
+    /// (Go: `func (c *T)` -> `c.`)? Allocation-free: it runs on every selector.
+    pub fn starts_with_receiver(&self, node: Node) -> bool {
+        let Some(i) = self.innermost_symbol() else {
+            return false;
+        };
+        let s = &self.out.symbols[i];
+        let name = match s.signature.strip_prefix("func (") {
+            Some(rest) if s.kind == SymbolKind::Method => rest.split([' ', ')']).next(),
+            _ => None,
+        };
+        match name {
+            Some(n) if !n.is_empty() => self
+                .src
+                .get(node.start_byte()..)
+                .is_some_and(|t| t.starts_with(n.as_bytes()) && t.get(n.len()) == Some(&b'.')),
+            _ => false,
         }
-        let name = s
-            .signature
-            .strip_prefix("func (")?
-            .split([' ', ')'])
-            .next()?;
-        (!name.is_empty()).then(|| name.to_string())
     }
 
     /// True when no function, method or anonymous function encloses the current node.

@@ -54,20 +54,14 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "import_spec" => import(cx, node),
         "short_var_declaration" => short_var(cx, node),
         "range_clause" => range_binding(cx, node),
-        // `c.lines` in a method of `c` (the resolver keeps only the receiver's).
-        "selector_expression" => {
-            if let Some(r) = cx.receiver_name() {
-                let mut prefix = r.into_bytes();
-                prefix.push(b'.');
-                if cx.starts_with(node, &prefix) {
-                    if let (Some(o), Some(f)) = (
-                        node.child_by_field_name("operand"),
-                        node.child_by_field_name("field"),
-                    ) {
-                        if o.kind() == "identifier" {
-                            cx.access(node, o, f);
-                        }
-                    }
+        // `c.lines` in a method of `c`.
+        "selector_expression" if cx.starts_with_receiver(node) => {
+            if let (Some(o), Some(f)) = (
+                node.child_by_field_name("operand"),
+                node.child_by_field_name("field"),
+            ) {
+                if o.kind() == "identifier" {
+                    cx.access(node, o, f);
                 }
             }
         }

@@ -212,6 +212,10 @@ impl SymbolKind {
     pub fn is_callable(self) -> bool {
         matches!(self, SymbolKind::Function | SymbolKind::Method)
     }
+    /// Kinds that name a type: the type-like ones and type aliases.
+    pub fn is_type(self) -> bool {
+        self.is_type_like() || self == SymbolKind::Type
+    }
     /// Kinds whose members are methods.
     pub fn is_type_like(self) -> bool {
         matches!(

@@ -196,7 +196,7 @@ pub fn module_candidates(lang: Language, key: &str, path: &str, spec: &str) -> V
             vec![
                 join(format!("{key}::{first}")),
                 join(format!("{krate}::{first}")),
-                join(first.replace('-', "_")),
+                join(first.to_string()),
             ]
         }
     }
@@ -272,11 +272,6 @@ fn normalize(dir: &str, spec: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
-}
-
-/// The placeholder name of a module outside the repository.
-pub fn external_name(_lang: Language, spec: &str) -> String {
-    spec.trim_start_matches('.').to_string()
 }
 
 /// A module key the first segment of a path stands for by itself (Rust `crate`, `super`).
@@ -556,11 +551,6 @@ pub fn clean_callee(lang: Language, callee: &str) -> String {
         }
         _ => s,
     }
-}
-
-/// Rust crate names as paths spell them.
-pub fn normalize_crate(name: &str) -> String {
-    name.replace('-', "_")
 }
 
 /// Method names so common on the language's standard types (lists, maps, strings,

@@ -466,19 +466,14 @@ impl Universe {
     // Lookups
 
     /// Direct members of a type or module node named `name` (no bases).
-    fn own_members(&self, n: Ix, name: &str, out: &mut Vec<Ix>) {
-        for &c in &self.children[n as usize] {
-            if &*self.nodes[c as usize].name == name {
+    fn own_members(&self, n: Ix, name: &str) -> Vec<Ix> {
+        let mut out: Vec<Ix> = Vec::new();
+        for c in self.members_of(n) {
+            if &*self.nodes[c as usize].name == name && !out.contains(&c) {
                 out.push(c);
             }
         }
-        if let Some(v) = self.by_parent_name.get(&self.nodes[n as usize].qname) {
-            for &c in v {
-                if &*self.nodes[c as usize].name == name && !out.contains(&c) {
-                    out.push(c);
-                }
-            }
-        }
+        out
     }
 
     /// Members named `name` of a type, looked up through its bases in MRO-like order
@@ -487,8 +482,7 @@ impl Universe {
     fn type_members(&self, n: Ix, name: &str) -> Vec<Ix> {
         let order = self.mro(n);
         for &t in &order {
-            let mut out = Vec::new();
-            self.own_members(t, name, &mut out);
+            let out = self.own_members(t, name);
             if !out.is_empty() {
                 return out;
             }
@@ -496,8 +490,7 @@ impl Universe {
         for &t in &order {
             if let Some(ifaces) = self.implements.get(&t) {
                 for &i in ifaces {
-                    let mut out = Vec::new();
-                    self.own_members(i, name, &mut out);
+                    let out = self.own_members(i, name);
                     if !out.is_empty() {
                         return out;
                     }
@@ -516,9 +509,7 @@ impl Universe {
             Ent::Node(n) => {
                 let node = &self.nodes[*n as usize];
                 let found = if node.kind == SymbolKind::Module {
-                    let mut out = Vec::new();
-                    self.own_members(*n, name, &mut out);
-                    out
+                    self.own_members(*n, name)
                 } else {
                     self.type_members(*n, name)
                 };
@@ -552,8 +543,7 @@ impl Universe {
         }
         if let Some(qs) = self.by_qname.get(key) {
             for &q in qs {
-                let mut out = Vec::new();
-                self.own_members(q, name, &mut out);
+                let out = self.own_members(q, name);
                 if let Some(&c) = out.first() {
                     return Some((Ent::Node(c), false));
                 }
@@ -641,7 +631,7 @@ impl Universe {
                 }
             }
         }
-        Ent::Ext(lang::external_name(file.lang, spec))
+        Ent::Ext(spec.trim_start_matches('.').to_string())
     }
 
     /// What a bare `name` means at a point in file `f` inside `caller`.
@@ -652,8 +642,7 @@ impl Universe {
         while let Some(c) = cur {
             let node = &self.nodes[c as usize];
             if node.kind.is_callable() || node.kind == SymbolKind::Module {
-                let mut out = Vec::new();
-                self.own_members(c, name, &mut out);
+                let out = self.own_members(c, name);
                 if let Some(&n) = out.first() {
                     return Some((Ent::Node(n), false));
                 }
@@ -680,7 +669,7 @@ impl Universe {
                 return Some((Ent::Module(sub), false));
             }
             let krate = file.key.split("::").next().unwrap_or("");
-            if lang::normalize_crate(name) == lang::normalize_crate(krate) {
+            if name == krate {
                 return Some((Ent::Module(krate.to_string()), false));
             }
         }
@@ -831,11 +820,7 @@ impl Universe {
             }
             [obj, field] => {
                 let t = self.self_type(f, ctx, obj)?;
-                let keys = [
-                    field.to_string(),
-                    format!("self.{field}"),
-                    format!("this.{field}"),
-                ];
+                let keys = field_keys(field);
                 for ty in self.mro(t) {
                     for n in std::iter::once(ty).chain(self.members_of(ty)) {
                         if let Some((_, v)) = self
@@ -861,11 +846,7 @@ impl Universe {
         if depth > 6 {
             return None;
         }
-        let keys = [
-            name.to_string(),
-            format!("self.{name}"),
-            format!("this.{name}"),
-        ];
+        let keys = field_keys(name);
         for ty in self.mro(*t) {
             let file = self.nodes[ty as usize].file;
             if let Some(v) = self.bindings.get(&ty) {
@@ -908,10 +889,7 @@ impl Universe {
                 }
             }
             return match self.resolve_path_d(f, ctx, of, depth + 1)? {
-                (Ent::Node(t), via)
-                    if self.nodes[t as usize].kind.is_type_like()
-                        || self.nodes[t as usize].kind == SymbolKind::Type =>
-                {
+                (Ent::Node(t), via) if self.nodes[t as usize].kind.is_type() => {
                     Some((Ent::Node(t), via))
                 }
                 _ => None,
@@ -925,7 +903,7 @@ impl Universe {
         match ent {
             Ent::Node(n) => {
                 let node = &self.nodes[n as usize];
-                if node.kind.is_type_like() || node.kind == SymbolKind::Type {
+                if node.kind.is_type() {
                     return Some((Ent::Node(n), via));
                 }
                 if !node.kind.is_callable() {
@@ -946,10 +924,7 @@ impl Universe {
             return None;
         }
         match self.resolve_path_d(f, ctx, ty, depth + 1)? {
-            (Ent::Node(t), via)
-                if self.nodes[t as usize].kind.is_type_like()
-                    || self.nodes[t as usize].kind == SymbolKind::Type =>
-            {
+            (Ent::Node(t), via) if self.nodes[t as usize].kind.is_type() => {
                 Some((Ent::Node(t), via))
             }
             (Ent::Ext(s), via) => Some((Ent::Ext(s), via)),
@@ -960,11 +935,7 @@ impl Universe {
     /// Does `ty` declare field `name` (a declaration in its body, or an assignment in
     /// one of its methods)?
     fn declares_field(&self, ty: Ix, name: &str) -> bool {
-        let keys = [
-            name.to_string(),
-            format!("self.{name}"),
-            format!("this.{name}"),
-        ];
+        let keys = field_keys(name);
         let has = |n: Ix| {
             self.bindings
                 .get(&n)
@@ -1028,7 +999,7 @@ impl Universe {
         let node = &self.nodes[c as usize];
         if let Some(p) = node.parent {
             let pn = &self.nodes[p as usize];
-            if pn.kind.is_type_like() || pn.kind == SymbolKind::Type {
+            if pn.kind.is_type() {
                 return Some(p);
             }
             // A function nested in a method: `self` is the method's.
@@ -1063,10 +1034,7 @@ impl Universe {
             parent.filter(|&p| self.nodes[p as usize].kind.is_callable()),
             &ty,
         ) {
-            Some((Ent::Node(t), via))
-                if self.nodes[t as usize].kind.is_type_like()
-                    || self.nodes[t as usize].kind == SymbolKind::Type =>
-            {
+            Some((Ent::Node(t), via)) if self.nodes[t as usize].kind.is_type() => {
                 Some((Ent::Node(t), via))
             }
             // A type from a library (`t *testing.T`): its methods are external.
@@ -1258,12 +1226,8 @@ impl Universe {
                 let tn = &self.nodes[t as usize];
                 let is_self = self.self_type(f, caller, recv).is_some();
                 let found = match tn.kind {
-                    SymbolKind::Module => {
-                        let mut v = Vec::new();
-                        self.own_members(t, name, &mut v);
-                        v
-                    }
-                    k if k.is_type_like() || k == SymbolKind::Type => self.type_members(t, name),
+                    SymbolKind::Module => self.own_members(t, name),
+                    k if k.is_type() => self.type_members(t, name),
                     // A call on a function's result or a constant: type unknown.
                     _ => {
                         self.name_only(f, Some((recv, written_sep)), name, out);
@@ -1311,7 +1275,7 @@ impl Universe {
                     let owner = if receiver_iface {
                         Some(t)
                     } else {
-                        self.owner_of(m)
+                        self.enclosing_type(m)
                     };
                     if let Some(o) = owner {
                         let ok = self.nodes[o as usize].kind;
@@ -1363,7 +1327,7 @@ impl Universe {
             Dst::Node(id) => {
                 let n = *self.by_id.get(id)?;
                 let node = &self.nodes[n as usize];
-                if node.kind.is_type_like() || node.kind == SymbolKind::Type {
+                if node.kind.is_type() {
                     return Some((Ent::Node(n), via));
                 }
                 let lang = self.lang(node.file);
@@ -1375,11 +1339,6 @@ impl Universe {
                 Some((e, via || v2))
             }
         }
-    }
-
-    /// The type or trait a method is declared in.
-    fn owner_of(&self, m: Ix) -> Option<Ix> {
-        self.enclosing_type(m)
     }
 
     /// Methods named `name` of every type that implements interface/trait `iface`.
@@ -1404,8 +1363,7 @@ impl Universe {
         }
         let mut out = Vec::new();
         for t in types {
-            let mut v = Vec::new();
-            self.own_members(t, name, &mut v);
+            let v = self.own_members(t, name);
             out.extend(v);
         }
         out
@@ -1450,14 +1408,7 @@ impl Universe {
         if depth > 8 {
             return;
         }
-        for &c in &self.children[t as usize] {
-            out.push(&self.nodes[c as usize].name);
-        }
-        if let Some(v) = self.by_parent_name.get(&self.nodes[t as usize].qname) {
-            for &c in v {
-                out.push(&self.nodes[c as usize].name);
-            }
-        }
+        out.extend(self.members_of(t).map(|c| &*self.nodes[c as usize].name));
         if let Some(bs) = self.bases.get(&t) {
             for &b in bs {
                 self.method_names(b, out, depth + 1);
@@ -1512,7 +1463,7 @@ impl Universe {
         // All candidates are one interface/trait method and its implementations:
         // dynamic dispatch, whatever their number.
         let iface = cands.iter().copied().find(|&c| {
-            self.owner_of(c).is_some_and(|o| {
+            self.enclosing_type(c).is_some_and(|o| {
                 matches!(
                     self.nodes[o as usize].kind,
                     SymbolKind::Interface | SymbolKind::Trait
@@ -1520,7 +1471,7 @@ impl Universe {
             })
         });
         if let Some(i) = iface {
-            let owner = self.owner_of(i).expect("found above");
+            let owner = self.enclosing_type(i).expect("found above");
             let imps = self.implementations(owner, name);
             if cands.iter().all(|c| *c == i || imps.contains(c)) {
                 for c in cands {
@@ -1702,6 +1653,16 @@ impl Universe {
         }
         Resolved { links: per_file }
     }
+}
+
+/// The names a field `x` is bound under: declared in the type (`x`), or assigned in a
+/// method (`self.x`, `this.x`).
+fn field_keys(name: &str) -> [String; 3] {
+    [
+        name.to_string(),
+        format!("self.{name}"),
+        format!("this.{name}"),
+    ]
 }
 
 /// Byte offset of the `(` matching a call's final `)`.
