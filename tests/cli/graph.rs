@@ -10,6 +10,11 @@ use serde_json::Value;
 fn graph(fixture: &str) -> Value {
     let repo = Repo::from_fixture(fixture);
     repo.index();
+    graph_json(&repo)
+}
+
+/// `leindex graph --json` of an indexed repository, which must succeed.
+fn graph_json(repo: &Repo) -> Value {
     let out = repo.cmd().args(["graph", "--json"]).assert().success();
     parse_json(out.get_output())
 }
@@ -570,14 +575,12 @@ fn incremental_resolution_equals_a_rebuild() {
     );
     repo.append("shop/cart.py", "\n\ndef checkout(cart):\n    from .pricing import surcharge\n    return surcharge(cart.total())\n");
     repo.index();
-    let inc = repo.cmd().args(["graph", "--json"]).assert().success();
-    let inc = parse_json(inc.get_output());
+    let inc = graph_json(&repo);
     repo.cmd()
         .args(["index", "--rebuild", "--quiet"])
         .assert()
         .success();
-    let full = repo.cmd().args(["graph", "--json"]).assert().success();
-    let full = parse_json(full.get_output());
+    let full = graph_json(&repo);
     let strip = |g: &Value| {
         let mut v: Vec<(String, String, String, String, u64)> = edges(g);
         v.sort();
@@ -614,8 +617,7 @@ fn super_calls_self_paths_dashed_crates_and_common_methods() {
         "use my_crate::run;\n\n#[test]\nfn runs() {\n    let got = run();\n    assert_eq!(got, 1);\n}\n",
     );
     repo.index();
-    let out = repo.cmd().args(["graph", "--json"]).assert().success();
-    let es = edges(&parse_json(out.get_output()));
+    let es = edges(&graph_json(&repo));
     has(
         &es,
         "calls",
@@ -663,8 +665,7 @@ fn tsconfig_path_aliases_resolve_imports() {
         "import { total } from '@app/cart';\nimport { fmt } from 'util/money';\nexport function main(): string {\n  return fmt(total());\n}\n",
     );
     repo.index();
-    let out = repo.cmd().args(["graph", "--json"]).assert().success();
-    let es = edges(&parse_json(out.get_output()));
+    let es = edges(&graph_json(&repo));
     has(
         &es,
         "calls",
@@ -757,8 +758,7 @@ fn reading_a_property_is_calling_it() {
         "class A:\n    @property\n    def total(self):\n        return 1\n\n    def twice(self):\n        return self.total * 2\n",
     );
     repo.index();
-    let out = repo.cmd().args(["graph", "--json"]).assert().success();
-    let es = edges(&parse_json(out.get_output()));
+    let es = edges(&graph_json(&repo));
     has(&es, "calls", "exact", "m.py::A.twice", "m.py::A.total");
     lacks(&es, "m.py::A.twice", "m.py::A.total.total");
     assert!(!es.iter().any(|e| e.0 == "reads" && e.2 == "m.py::A.twice"));
@@ -774,8 +774,7 @@ fn reading_a_property_is_calling_it() {
         "pub struct S { index: usize }\nimpl S {\n    pub fn index(&self) -> usize {\n        self.index\n    }\n}\n",
     );
     repo.index();
-    let out = repo.cmd().args(["graph", "--json"]).assert().success();
-    let es = edges(&parse_json(out.get_output()));
+    let es = edges(&graph_json(&repo));
     has(&es, "calls", "exact", "a.ts::A.twice", "a.ts::A.total");
     lacks(&es, "a.ts::A.run", "a.ts::A.twice");
     has(&es, "reads", "exact", "crate::S::index", "crate::S.index");
@@ -797,8 +796,7 @@ fn a_graph_resolved_by_another_resolver_version_is_resolved_again() {
         conn.execute("DELETE FROM blobs", []).unwrap();
     }
     // No file changed, but the stored graph is from another resolver: resolved again.
-    let out = repo.cmd().args(["graph", "--json"]).assert().success();
-    let es = edges(&parse_json(out.get_output()));
+    let es = edges(&graph_json(&repo));
     has(
         &es,
         "calls",
@@ -845,8 +843,7 @@ fn loop_variables_are_elements_of_what_they_iterate() {
         "pub struct Rule;\nimpl Rule {\n    pub fn apply(&self) -> u32 {\n        1\n    }\n}\npub struct Other;\nimpl Other {\n    pub fn apply(&self) -> u32 {\n        2\n    }\n}\npub struct Book {\n    rules: Vec<Rule>,\n}\nimpl Book {\n    pub fn run(&self) -> u32 {\n        let mut s = 0;\n        for r in &self.rules {\n            s += r.apply();\n        }\n        s\n    }\n}\n",
     );
     repo.index();
-    let out = repo.cmd().args(["graph", "--json"]).assert().success();
-    let es = edges(&parse_json(out.get_output()));
+    let es = edges(&graph_json(&repo));
     has(&es, "calls", "exact", "m.py::total", "m.py::Item.price");
     lacks(&es, "m.py::total", "m.py::Other.price");
     has(&es, "calls", "exact", "a.ts::sum", "a.ts::Line.cost");
