@@ -42,6 +42,8 @@ enum Command {
     Outline(commands::outline::OutlineArgs),
     /// What is affected if a symbol changes: callers, files, tests, risk
     Impact(commands::impact::ImpactArgs),
+    /// The code needed to understand or change a symbol, within a token budget
+    Context(commands::context::ContextArgs),
     /// Print the resolved graph (all symbols and edges) for other tools
     Graph(commands::graph::GraphArgs),
     /// Print a shell completion script
@@ -82,6 +84,7 @@ fn main() -> ExitCode {
         Command::Outline(a) => commands::outline::run(a),
         Command::Impact(a) => commands::impact::run(a),
         Command::Graph(a) => commands::graph::run(a),
+        Command::Context(a) => commands::context::run(a),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "leindex", &mut buf);

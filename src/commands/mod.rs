@@ -1,5 +1,6 @@
 //! One module per subcommand: parse flags into options, call core, render the answer
 //! as a table or JSON. Nothing here touches SQL or tree-sitter.
+pub mod context;
 pub mod graph;
 pub mod impact;
 pub mod index;

@@ -39,6 +39,10 @@ pub enum Error {
         query: String,
         candidates: Vec<String>,
     },
+    #[error("nothing in the index matches {0:?}: no symbol of that name and no search hit (try other words, or `leindex symbols --name NAME`)")]
+    NoMatch(String),
+    #[error("{0}")]
+    Internal(String),
     #[error("git failed in {}: {detail}", .root.display())]
     Git { root: PathBuf, detail: String },
     #[error("cannot write {}: {source}", .path.display())]
@@ -66,10 +70,10 @@ impl Error {
             | Error::SchemaTooOld { .. } => 4,
             Error::PathNotFound(_) | Error::NotADirectory(_) | Error::FileNotIndexed(_) => 5,
             Error::BadPattern { .. } => 2,
-            Error::SymbolNotFound(_) => 6,
+            Error::SymbolNotFound(_) | Error::NoMatch(_) => 6,
             Error::Ambiguous { .. } => 7,
             Error::Git { .. } => 1,
-            Error::Io { .. } | Error::Database { .. } => 1,
+            Error::Io { .. } | Error::Database { .. } | Error::Internal(_) => 1,
         }
     }
 }

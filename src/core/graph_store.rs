@@ -441,6 +441,66 @@ pub fn details(conn: &Connection, path: &Path, ids: Option<&[i64]>) -> Result<Ve
     Ok(out)
 }
 
+/// What `context` needs to cut a symbol's code out of its file.
+#[derive(Debug, Clone)]
+pub struct SourceSpan {
+    pub node: GraphNode,
+    pub parent: Option<i64>,
+    pub start_byte: usize,
+    pub end_byte: usize,
+    pub signature: String,
+    pub doc: Option<String>,
+    /// BLAKE3 of the file when it was indexed.
+    pub file_hash: Vec<u8>,
+}
+
+/// The spans of the symbols whose `column` (`id` or `parent_id`) is one of `ids`.
+pub fn source_spans(
+    conn: &Connection,
+    path: &Path,
+    column: SpanKey,
+    ids: &[i64],
+) -> Result<Vec<SourceSpan>> {
+    let e = db_err(path);
+    let column = match column {
+        SpanKey::Id => "n.id",
+        SpanKey::Parent => "n.parent_id",
+    };
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(900) {
+        let list: Vec<String> = chunk.iter().map(|i| i.to_string()).collect();
+        let sql = format!(
+            "SELECT {DETAIL_COLUMNS}, n.parent_id, n.start_byte, n.end_byte, n.signature, n.doc,
+                    f.hash
+             FROM nodes n JOIN files f ON f.id = n.file_id WHERE {column} IN ({})",
+            list.join(",")
+        );
+        let mut st = conn.prepare(&sql).map_err(&e)?;
+        let mut rows = st.query([]).map_err(&e)?;
+        while let Some(r) = rows.next().map_err(&e)? {
+            let start: i64 = r.get(10).map_err(&e)?;
+            let end: i64 = r.get(11).map_err(&e)?;
+            out.push(SourceSpan {
+                node: detail_from_row(path, r)?,
+                parent: r.get(9).map_err(&e)?,
+                start_byte: start.max(0) as usize,
+                end_byte: end.max(start).max(0) as usize,
+                signature: r.get(12).map_err(&e)?,
+                doc: r.get(13).map_err(&e)?,
+                file_hash: r.get(14).map_err(&e)?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Which column [`source_spans`] matches.
+#[derive(Debug, Clone, Copy)]
+pub enum SpanKey {
+    Id,
+    Parent,
+}
+
 /// Ids of the symbols named `name` (the last segment of what the user typed).
 pub fn ids_named(conn: &Connection, path: &Path, name: &str) -> Result<Vec<(i64, String)>> {
     let e = db_err(path);

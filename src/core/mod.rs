@@ -2,6 +2,7 @@
 //!
 //! Invariants: core never prints and never exits; errors are typed per stage and say
 //! what to do next.
+pub mod context;
 pub mod error;
 pub mod graph;
 pub mod graph_store;
@@ -9,7 +10,9 @@ pub mod impact;
 pub mod index;
 pub mod lang;
 pub mod resolve;
+pub mod search;
 pub mod store;
+pub mod tokens;
 pub mod walk;
 
 pub use error::{Error, Result};
