@@ -44,6 +44,8 @@ enum Command {
     Impact(commands::impact::ImpactArgs),
     /// The code needed to understand or change a symbol, within a token budget
     Context(commands::context::ContextArgs),
+    /// Rank code that is complex, central, churning and untested
+    Hotspots(commands::hotspots::HotspotsArgs),
     /// Print the resolved graph (all symbols and edges) for other tools
     Graph(commands::graph::GraphArgs),
     /// Print a shell completion script
@@ -85,6 +87,7 @@ fn main() -> ExitCode {
         Command::Impact(a) => commands::impact::run(a),
         Command::Graph(a) => commands::graph::run(a),
         Command::Context(a) => commands::context::run(a),
+        Command::Hotspots(a) => commands::hotspots::run(a),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "leindex", &mut buf);

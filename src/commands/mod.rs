@@ -2,6 +2,7 @@
 //! as a table or JSON. Nothing here touches SQL or tree-sitter.
 pub mod context;
 pub mod graph;
+pub mod hotspots;
 pub mod impact;
 pub mod index;
 pub mod outline;

@@ -35,7 +35,7 @@ fn parse_kind(s: &str) -> Result<String, String> {
         })
 }
 
-fn parse_lang(s: &str) -> Result<String, String> {
+pub fn parse_lang(s: &str) -> Result<String, String> {
     Language::from_name(s)
         .map(|l| l.name().to_string())
         .ok_or_else(|| {

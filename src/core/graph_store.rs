@@ -501,6 +501,37 @@ pub enum SpanKey {
     Parent,
 }
 
+/// A function or method with its complexity.
+#[derive(Debug, Clone)]
+pub struct Callable {
+    pub node: GraphNode,
+    pub complexity: u32,
+    pub nesting: u32,
+}
+
+/// Every function and method whose complexity was measured.
+pub fn callables(conn: &Connection, path: &Path) -> Result<Vec<Callable>> {
+    let e = db_err(path);
+    let mut st = conn
+        .prepare(&format!(
+            "SELECT {DETAIL_COLUMNS}, n.complexity, n.nesting
+             FROM nodes n JOIN files f ON f.id = n.file_id
+             WHERE n.kind IN ('function', 'method') AND n.complexity IS NOT NULL
+             ORDER BY n.id"
+        ))
+        .map_err(&e)?;
+    let mut rows = st.query([]).map_err(&e)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(&e)? {
+        out.push(Callable {
+            node: detail_from_row(path, r)?,
+            complexity: r.get(9).map_err(&e)?,
+            nesting: r.get::<_, Option<u32>>(10).map_err(&e)?.unwrap_or(0),
+        });
+    }
+    Ok(out)
+}
+
 /// Ids of the symbols named `name` (the last segment of what the user typed).
 pub fn ids_named(conn: &Connection, path: &Path, name: &str) -> Result<Vec<(i64, String)>> {
     let e = db_err(path);

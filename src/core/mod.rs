@@ -2,10 +2,12 @@
 //!
 //! Invariants: core never prints and never exits; errors are typed per stage and say
 //! what to do next.
+pub mod churn;
 pub mod context;
 pub mod error;
 pub mod graph;
 pub mod graph_store;
+pub mod hotspots;
 pub mod impact;
 pub mod index;
 pub mod lang;

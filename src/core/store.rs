@@ -723,6 +723,23 @@ pub struct SymbolFilter {
     pub file: Option<String>,
 }
 
+impl SymbolFilter {
+    /// Does a file of this language and path pass the language and path filters?
+    pub fn matches_file(&self, language: &str, path: &str) -> bool {
+        let lang_ok = self.languages.is_empty()
+            || self
+                .languages
+                .iter()
+                .any(|l| l == language || (l == "typescript" && language == "tsx"));
+        lang_ok
+            && self.path.as_ref().is_none_or(|g| g.is_match(path))
+            && self
+                .path_prefix
+                .as_ref()
+                .is_none_or(|p| path.starts_with(p.as_str()))
+    }
+}
+
 const SYMBOL_COLUMNS: &str = "n.id, n.qualified_name, n.name, n.kind, f.language, f.path,
     n.start_line, n.end_line, n.start_byte, n.end_byte, n.parent_name, n.signature,
     n.parameters, n.return_type, n.receiver, n.doc, n.decorators, n.complexity, n.nesting";
