@@ -45,7 +45,7 @@ use serde::Serialize;
 
 use crate::core::error::Result;
 use crate::core::graph::{GNode, Graph};
-use crate::core::graph_store::{source_spans, SourceSpan, SpanKey};
+use crate::core::graph_store::{source_spans, SourceSpan};
 use crate::core::lang::{Language, SymbolKind};
 use crate::core::resolve::{Confidence, LinkKind};
 use crate::core::store::Store;
@@ -107,6 +107,8 @@ const FAN_FREE: f64 = 4.0;
 const FIELD_FAN_MAX: usize = 64;
 /// Nodes taken from the queue at most (a bound on the work for huge graphs).
 const MAX_VISITS: usize = 5000;
+/// Nodes in a row that did not fit, after which the budget counts as spent.
+const MAX_MISSES: usize = 64;
 /// Below this many tokens left, nothing useful fits.
 const MIN_ITEM: usize = 12;
 
@@ -192,8 +194,6 @@ struct Sources<'a> {
     store: &'a Store,
     root: &'a Path,
     spans: HashMap<i64, SourceSpan>,
-    /// Members (by parent id), loaded when a type's body is built.
-    children: HashMap<i64, Vec<SourceSpan>>,
     /// File text, or why it cannot be used.
     files: HashMap<String, std::result::Result<Arc<str>, String>>,
 }
@@ -208,29 +208,27 @@ impl<'a> Sources<'a> {
         if missing.is_empty() {
             return Ok(());
         }
-        for s in source_spans(
-            self.store.conn(),
-            self.store.db_file(),
-            SpanKey::Id,
-            &missing,
-        )? {
+        for s in source_spans(self.store.conn(), self.store.db_file(), &missing)? {
             self.spans.insert(s.node.id, s);
         }
         Ok(())
     }
 
-    fn children(&mut self, id: i64) -> Result<&[SourceSpan]> {
-        if !self.children.contains_key(&id) {
-            let mut v = source_spans(
-                self.store.conn(),
-                self.store.db_file(),
-                SpanKey::Parent,
-                &[id],
-            )?;
-            v.sort_by_key(|s| s.start_byte);
-            self.children.insert(id, v);
-        }
-        Ok(&self.children[&id])
+    /// The members of a symbol (its `contains` edges in the graph), in file order.
+    fn children(&mut self, graph: &Graph, n: Nx) -> Result<Vec<SourceSpan>> {
+        let ids: Vec<i64> = graph
+            .g
+            .edges_directed(n, Direction::Outgoing)
+            .filter(|e| e.weight().kind == LinkKind::Contains)
+            .filter_map(|e| graph.symbol_id(e.target()))
+            .collect();
+        self.load(&ids)?;
+        let mut v: Vec<SourceSpan> = ids
+            .iter()
+            .filter_map(|id| self.spans.get(id).cloned())
+            .collect();
+        v.sort_by_key(|s| s.start_byte);
+        Ok(v)
     }
 
     /// The file's text as indexed, or why it cannot be had.
@@ -499,6 +497,17 @@ fn neighbours(graph: &Graph, u: Nx) -> Vec<(Nx, f64, Relation)> {
     out
 }
 
+/// Estimated tokens of a node's code before its span is loaded: about 10 a line for a
+/// body, 30 for a signature.
+fn estimate_lines(graph: &Graph, n: Nx, form: Form) -> f64 {
+    match (form, graph.facts(n)) {
+        (Form::Body, Some(f)) => {
+            (f64::from(f.end_line.saturating_sub(f.line) + 1) * 10.0).min(4000.0)
+        }
+        _ => 30.0,
+    }
+}
+
 /// Estimated tokens of a span's code (about 3.5 bytes a token).
 fn estimate(span: &SourceSpan, form: Form) -> f64 {
     let bytes = match form {
@@ -508,20 +517,16 @@ fn estimate(span: &SourceSpan, form: Form) -> f64 {
     (bytes as f64 / 3.5).min(4000.0)
 }
 
-fn mass(graph: &Graph, id: i64) -> f64 {
-    1.0 + 0.3 * (1.0 + graph.centrality(id)).ln()
-}
-
 /// Pull of a node at this affinity; its size is that of the form it would likely take
 /// (a body only when close enough and no larger than `body_cap` tokens).
-fn pull(graph: &Graph, span: &SourceSpan, affinity: f64, body_cap: f64) -> f64 {
-    let form = if affinity >= BODY_MIN && estimate(span, Form::Body) <= body_cap {
+fn pull(graph: &Graph, n: Nx, affinity: f64, body_cap: f64) -> f64 {
+    let form = if affinity >= BODY_MIN && estimate_lines(graph, n, Form::Body) <= body_cap {
         Form::Body
     } else {
         Form::Signature
     };
-    affinity * mass(graph, span.node.id)
-        / (estimate(span, form).max(24.0) / 24.0).powf(SIZE_EXPONENT)
+    affinity * (1.0 + 0.3 * (1.0 + graph.rank_of(n)).ln())
+        / (estimate_lines(graph, n, form).max(24.0) / 24.0).powf(SIZE_EXPONENT)
 }
 
 struct Builder<'a, 'g> {
@@ -638,7 +643,7 @@ impl Builder<'_, '_> {
             item.text = match form {
                 Form::Body => {
                     let members = if span.node.kind.is_type_like() {
-                        self.sources.children(id)?.to_vec()
+                        self.sources.children(self.graph, n)?
                     } else {
                         Vec::new()
                     };
@@ -719,7 +724,6 @@ pub fn build(
             store,
             root,
             spans: HashMap::new(),
-            children: HashMap::new(),
             files: HashMap::new(),
         },
         tok,
@@ -826,20 +830,12 @@ fn gravity(b: &mut Builder, seeds: &[Seed]) -> Result<()> {
             .into_iter()
             .filter(|(v, w, _)| !done.contains(v) && *w > 0.0)
             .collect();
-        let ids: Vec<i64> = ns
-            .iter()
-            .filter_map(|(v, _, _)| graph.symbol_id(*v))
-            .collect();
-        b.sources.load(&ids)?;
         for (v, w, rel) in ns {
             let affinity = base.affinity * w;
             if affinity < 0.01 || cands.get(&v).is_some_and(|c| c.affinity >= affinity) {
                 continue;
             }
-            let Some(span) = graph.symbol_id(v).and_then(|id| b.sources.spans.get(&id)) else {
-                continue;
-            };
-            let p = pull(graph, span, affinity, b.budget as f64 / 3.0);
+            let p = pull(graph, v, affinity, b.budget as f64 / 3.0);
             cands.insert(
                 v,
                 Cand {
@@ -857,9 +853,9 @@ fn gravity(b: &mut Builder, seeds: &[Seed]) -> Result<()> {
     for u in frontier {
         expand(b, u, &mut cands, &mut heap, &done)?;
     }
-    let mut visits = 0;
+    let (mut visits, mut misses) = (0, 0);
     while let Some(Pull(p, _, v)) = heap.pop() {
-        if b.left() < MIN_ITEM || visits >= MAX_VISITS {
+        if b.left() < MIN_ITEM || visits >= MAX_VISITS || misses >= MAX_MISSES {
             break;
         }
         if done.contains(&v) || cands.get(&v).is_none_or(|c| c.pull != p) {
@@ -869,6 +865,9 @@ fn gravity(b: &mut Builder, seeds: &[Seed]) -> Result<()> {
         visits += 1;
         b.considered += 1;
         let cand = cands[&v].clone();
+        if let Some(id) = graph.symbol_id(v) {
+            b.sources.load(&[id])?;
+        }
         // A body may take at most a third of what is left, so that one large
         // function does not crowd out everything else.
         let forms: &[Form] = if cand.affinity >= BODY_MIN
@@ -883,7 +882,10 @@ fn gravity(b: &mut Builder, seeds: &[Seed]) -> Result<()> {
         };
         let reason = b.reason(&cand);
         if b.include(v, forms, false, reason, cand.depth, cand.affinity)? {
+            misses = 0;
             expand(b, v, &mut cands, &mut heap, &done)?;
+        } else {
+            misses += 1;
         }
     }
     Ok(())
@@ -909,16 +911,20 @@ fn bfs(b: &mut Builder, seeds: &[Seed]) -> Result<()> {
         }
     }
     let mut first = true;
-    let mut visits = 0;
+    let (mut visits, mut misses) = (0, 0);
     while let Some((u, cand)) = queue.pop_front() {
         if !first || cand.depth > 0 {
-            if b.left() < MIN_ITEM || visits >= MAX_VISITS {
+            if b.left() < MIN_ITEM || visits >= MAX_VISITS || misses >= MAX_MISSES {
                 break;
             }
             visits += 1;
             b.considered += 1;
             let reason = b.reason(&cand);
-            b.include(u, &[Form::Body], false, reason, cand.depth, 0.0)?;
+            if b.include(u, &[Form::Body], false, reason, cand.depth, 0.0)? {
+                misses = 0;
+            } else {
+                misses += 1;
+            }
         }
         first = first && cand.depth == 0;
         for (v, _, rel) in neighbours(graph, u) {

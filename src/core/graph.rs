@@ -9,7 +9,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
-use crate::core::graph_store::{GraphBlob, GraphNode};
+use crate::core::graph_store::{GraphBlob, GraphNode, SymbolFacts};
 use crate::core::lang::{Language, SymbolKind};
 use crate::core::resolve::{Confidence, Dst, Link, LinkKind};
 
@@ -41,6 +41,7 @@ pub struct Graph {
     pub g: StableGraph<GNode, GEdge, petgraph::Directed, u32>,
     ids: Vec<i64>,
     ranks: Vec<f32>,
+    facts: Vec<SymbolFacts>,
     files: Vec<String>,
     externals: Vec<String>,
     by_id: HashMap<i64, NodeIndex<u32>>,
@@ -90,6 +91,7 @@ impl Graph {
             g,
             ids: b.ids,
             ranks: b.ranks,
+            facts: b.facts,
             files: b.files,
             externals: b.externals,
             by_id,
@@ -186,6 +188,27 @@ impl Graph {
             },
             GNode::File(f) => self.files[f as usize].clone(),
             GNode::External(x) => self.externals[x as usize].clone(),
+        }
+    }
+
+    /// The facts of a symbol node (file, lines, complexity, test, callable).
+    pub fn facts(&self, n: NodeIndex<u32>) -> Option<&SymbolFacts> {
+        match self.g.node_weight(n)? {
+            GNode::Symbol(i) => self.facts.get(*i as usize),
+            _ => None,
+        }
+    }
+
+    /// A file path of the graph, by index (as in [`SymbolFacts::file`]).
+    pub fn file_path(&self, i: u32) -> &str {
+        &self.files[i as usize]
+    }
+
+    /// PageRank of a symbol node (1.0 = average).
+    pub fn rank_of(&self, n: NodeIndex<u32>) -> f64 {
+        match self.g.node_weight(n) {
+            Some(GNode::Symbol(i)) => self.ranks.get(*i as usize).map_or(0.0, |r| f64::from(*r)),
+            _ => 0.0,
         }
     }
 
@@ -460,22 +483,40 @@ pub fn is_test_file(path: &str) -> bool {
 
 /// A test function by each language's conventions.
 pub fn is_test_symbol(s: &GraphNode) -> bool {
-    if !s.kind.is_callable() {
+    is_test_parts(
+        s.kind,
+        s.language,
+        &s.file,
+        &s.name,
+        &s.qualified_name,
+        &s.decorators,
+    )
+}
+
+/// [`is_test_symbol`] from the parts it looks at.
+pub fn is_test_parts(
+    kind: SymbolKind,
+    language: Language,
+    file: &str,
+    name: &str,
+    qualified_name: &str,
+    decorators: &[String],
+) -> bool {
+    if !kind.is_callable() {
         return false;
     }
-    match s.language {
+    match language {
         Language::Python => {
-            is_test_file(&s.file)
-                && (s.name.starts_with("test") || s.qualified_name.contains("::Test"))
+            is_test_file(file) && (name.starts_with("test") || qualified_name.contains("::Test"))
         }
         Language::Go => {
-            s.file.ends_with("_test.go")
+            file.ends_with("_test.go")
                 && ["Test", "Benchmark", "Example", "Fuzz"]
                     .iter()
-                    .any(|p| s.name.starts_with(p))
+                    .any(|p| name.starts_with(p))
         }
         Language::Rust => {
-            s.decorators.iter().any(|d| {
+            decorators.iter().any(|d| {
                 // Attributes are stored without `#[...]` (`test`, `tokio::test`).
                 let d: String = d.chars().filter(|c| !c.is_whitespace()).collect();
                 let d = d.trim_start_matches("#[").trim_end_matches(']');
@@ -484,9 +525,9 @@ pub fn is_test_symbol(s: &GraphNode) -> bool {
                     || d.starts_with("test_case")
                     || d.starts_with("rstest")
                     || d.starts_with("proptest")
-            }) || (is_test_file(&s.file) && s.kind == SymbolKind::Function)
+            }) || (is_test_file(file) && kind == SymbolKind::Function)
         }
-        _ => is_test_file(&s.file),
+        _ => is_test_file(file),
     }
 }
 

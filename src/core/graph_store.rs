@@ -7,6 +7,7 @@ use std::path::Path;
 use rusqlite::{params, Connection};
 
 use crate::core::error::{Error, Result};
+use crate::core::graph::is_test_parts;
 use crate::core::lang::{Import, ImportName, Language, Relation, SymbolKind};
 use crate::core::resolve::{Confidence, Dst, FileIn, InheritIn, Link, LinkKind, NodeIn};
 use crate::core::store::{db_err, decode_accesses, decode_bindings, decode_calls};
@@ -61,7 +62,9 @@ pub fn resolve_input(
                         CASE WHEN signature LIKE 'func (%' THEN signature ELSE '' END,
                         parameters, return_type, start_line,
                         (kind = 'method' AND (decorators LIKE '%property%'
-                            OR signature LIKE 'get %' OR signature LIKE 'static get %'))
+                            OR signature LIKE 'get %' OR signature LIKE 'static get %')),
+                        end_line, complexity, nesting,
+                        CASE WHEN decorators LIKE '%test%' THEN decorators ELSE '[]' END
                  FROM nodes ORDER BY file_id, id",
             )
             .map_err(&e)?;
@@ -70,17 +73,39 @@ pub fn resolve_input(
             let fid: i64 = r.get(0).map_err(&e)?;
             let Some(&i) = pos.get(&fid) else { continue };
             let kind: String = r.get(3).map_err(&e)?;
+            let kind = SymbolKind::parse(&kind).ok_or_else(|| corrupt(path, "unknown kind"))?;
             let params: String = r.get(8).map_err(&e)?;
+            let name: String = r.get(4).map_err(&e)?;
+            let qualified_name: String = r.get(5).map_err(&e)?;
+            let decorators: String = r.get(15).map_err(&e)?;
+            let decorators: Vec<String> = if decorators == "[]" {
+                Vec::new()
+            } else {
+                serde_json::from_str(&decorators).unwrap_or_default()
+            };
+            let f = &files[i];
+            let test = is_test_parts(
+                kind,
+                f.language,
+                &f.path,
+                &name,
+                &qualified_name,
+                &decorators,
+            );
             files[i].nodes.push(NodeIn {
                 id: r.get(1).map_err(&e)?,
                 parent_id: r.get(2).map_err(&e)?,
-                kind: SymbolKind::parse(&kind).ok_or_else(|| corrupt(path, "unknown kind"))?,
-                name: r.get(4).map_err(&e)?,
-                qualified_name: r.get(5).map_err(&e)?,
+                kind,
+                name,
+                qualified_name,
                 parent_name: r.get(6).map_err(&e)?,
                 signature: r.get(7).map_err(&e)?,
                 return_type: r.get(9).map_err(&e)?,
                 line: r.get(10).map_err(&e)?,
+                end_line: r.get(12).map_err(&e)?,
+                complexity: r.get(13).map_err(&e)?,
+                nesting: r.get(14).map_err(&e)?,
+                test,
                 property: r.get(11).map_err(&e)?,
                 parameters: serde_json::from_str(&params).unwrap_or_default(),
             });
@@ -185,7 +210,8 @@ pub struct GraphNode {
 /// and read by `impact` and `graph` in one go, so that loading a million edges costs
 /// one row read and a linear decode instead of a query per file:
 ///
-/// `LXG1`, u32 symbols, their ids (i64) and ranks (f32), u32 files and their paths,
+/// `LXG2`, u32 symbols, their ids (i64), ranks (f32) and facts (16 bytes: file index,
+/// line, end line as u32, complexity u16, nesting u8, flags u8), u32 files and their paths,
 /// u32 externals and their names (u32 length + bytes), u32 edges of 17 bytes each:
 /// source, target (u32 node numbers: symbols first, then one node per file for its
 /// module-level code, then the externals), line, file index (u32; `u32::MAX` for
@@ -193,9 +219,48 @@ pub struct GraphNode {
 pub struct GraphBlob {
     pub ids: Vec<i64>,
     pub ranks: Vec<f32>,
+    pub facts: Vec<SymbolFacts>,
     pub files: Vec<String>,
     pub externals: Vec<String>,
     pub edges: Vec<BlobEdge>,
+}
+
+/// What whole-graph analyses (`hotspots`) need of every symbol, kept in the graph blob
+/// so that they read no table: 16 bytes each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SymbolFacts {
+    /// Index into the blob's file paths.
+    pub file: u32,
+    pub line: u32,
+    pub end_line: u32,
+    /// Cyclomatic complexity (`u16::MAX`: not measured, as for types).
+    pub complexity: u16,
+    pub nesting: u8,
+    /// [`FACT_TEST`], [`FACT_CALLABLE`].
+    pub flags: u8,
+}
+
+pub const FACT_TEST: u8 = 1;
+pub const FACT_CALLABLE: u8 = 2;
+
+impl SymbolFacts {
+    pub fn complexity(&self) -> Option<u32> {
+        (self.complexity != u16::MAX).then_some(u32::from(self.complexity))
+    }
+    pub fn is_test(&self) -> bool {
+        self.flags & FACT_TEST != 0
+    }
+    pub fn is_callable(&self) -> bool {
+        self.flags & FACT_CALLABLE != 0
+    }
+}
+
+/// A symbol as the graph blob stores it.
+#[derive(Debug, Clone, Copy)]
+pub struct BlobSymbol {
+    pub id: i64,
+    pub parent: Option<i64>,
+    pub facts: SymbolFacts,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -208,12 +273,12 @@ pub struct BlobEdge {
     pub confidence: Confidence,
 }
 
-const GRAPH_MAGIC: &[u8; 4] = b"LXG1";
+const GRAPH_MAGIC: &[u8; 4] = b"LXG2";
 
-/// Build the blob from what resolution produced. `symbols` is (id, parent id, line) in
-/// id order; `files` is (file id, path); `ranks` is per symbol id.
+/// Build the blob from what resolution produced. `symbols` is in id order, their
+/// `facts.file` indexes `files`, which is (file id, path); `ranks` is per symbol id.
 pub fn encode_graph(
-    symbols: &[(i64, Option<i64>, u32)],
+    symbols: &[BlobSymbol],
     files: &[(i64, String)],
     links: &[(i64, Vec<Link>)],
     ranks: &[(i64, f32)],
@@ -221,7 +286,7 @@ pub fn encode_graph(
     let index: HashMap<i64, u32> = symbols
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.0, i as u32))
+        .map(|(i, s)| (s.id, i as u32))
         .collect();
     let file_index: HashMap<i64, u32> = files
         .iter()
@@ -234,12 +299,12 @@ pub fn encode_graph(
     let mut externals: Vec<&str> = Vec::new();
     let mut ext_index: HashMap<&str, u32> = HashMap::new();
     let mut edges: Vec<BlobEdge> = Vec::new();
-    for &(id, parent, line) in symbols {
-        if let Some(p) = parent.and_then(|p| index.get(&p)) {
+    for s in symbols {
+        if let Some(p) = s.parent.and_then(|p| index.get(&p)) {
             edges.push(BlobEdge {
                 src: *p,
-                dst: index[&id],
-                line,
+                dst: index[&s.id],
+                line: s.facts.line,
                 file: u32::MAX,
                 kind: LinkKind::Contains,
                 confidence: Confidence::Exact,
@@ -286,14 +351,23 @@ pub fn encode_graph(
             });
         }
     }
-    let mut out = Vec::with_capacity(16 + symbols.len() * 12 + edges.len() * 17);
+    let mut out = Vec::with_capacity(16 + symbols.len() * 26 + edges.len() * 17);
     out.extend_from_slice(GRAPH_MAGIC);
     out.extend_from_slice(&n_sym.to_le_bytes());
     for s in symbols {
-        out.extend_from_slice(&s.0.to_le_bytes());
+        out.extend_from_slice(&s.id.to_le_bytes());
     }
     for s in symbols {
-        out.extend_from_slice(&rank.get(&s.0).copied().unwrap_or(0.0).to_le_bytes());
+        out.extend_from_slice(&rank.get(&s.id).copied().unwrap_or(0.0).to_le_bytes());
+    }
+    for s in symbols {
+        let f = &s.facts;
+        out.extend_from_slice(&f.file.to_le_bytes());
+        out.extend_from_slice(&f.line.to_le_bytes());
+        out.extend_from_slice(&f.end_line.to_le_bytes());
+        out.extend_from_slice(&f.complexity.to_le_bytes());
+        out.push(f.nesting);
+        out.push(f.flags);
     }
     let strings = |list: &mut dyn Iterator<Item = &str>, n: usize, out: &mut Vec<u8>| {
         out.extend_from_slice(&(n as u32).to_le_bytes());
@@ -339,6 +413,20 @@ pub fn decode_graph(data: &[u8]) -> Option<GraphBlob> {
         .chunks_exact(4)
         .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
         .collect();
+    let facts: Vec<SymbolFacts> = take(&mut d, n_sym.checked_mul(16)?)?
+        .chunks_exact(16)
+        .map(|c| {
+            let w = |i: usize| u32::from_le_bytes(c[i..i + 4].try_into().expect("4 bytes"));
+            SymbolFacts {
+                file: w(0),
+                line: w(4),
+                end_line: w(8),
+                complexity: u16::from_le_bytes([c[12], c[13]]),
+                nesting: c[14],
+                flags: c[15],
+            }
+        })
+        .collect();
     let strings = |d: &mut &[u8]| -> Option<Vec<String>> {
         let n = u32_(d)? as usize;
         let mut v = Vec::with_capacity(n.min(1 << 20));
@@ -372,9 +460,13 @@ pub fn decode_graph(data: &[u8]) -> Option<GraphBlob> {
         }
         edges.push(e);
     }
+    if facts.iter().any(|f| f.file as usize >= files.len()) {
+        return None;
+    }
     Some(GraphBlob {
         ids,
         ranks,
+        facts,
         files,
         externals,
         edges,
@@ -454,25 +546,16 @@ pub struct SourceSpan {
     pub file_hash: Vec<u8>,
 }
 
-/// The spans of the symbols whose `column` (`id` or `parent_id`) is one of `ids`.
-pub fn source_spans(
-    conn: &Connection,
-    path: &Path,
-    column: SpanKey,
-    ids: &[i64],
-) -> Result<Vec<SourceSpan>> {
+/// The spans of these symbols.
+pub fn source_spans(conn: &Connection, path: &Path, ids: &[i64]) -> Result<Vec<SourceSpan>> {
     let e = db_err(path);
-    let column = match column {
-        SpanKey::Id => "n.id",
-        SpanKey::Parent => "n.parent_id",
-    };
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(900) {
         let list: Vec<String> = chunk.iter().map(|i| i.to_string()).collect();
         let sql = format!(
             "SELECT {DETAIL_COLUMNS}, n.parent_id, n.start_byte, n.end_byte, n.signature, n.doc,
                     f.hash
-             FROM nodes n JOIN files f ON f.id = n.file_id WHERE {column} IN ({})",
+             FROM nodes n JOIN files f ON f.id = n.file_id WHERE n.id IN ({})",
             list.join(",")
         );
         let mut st = conn.prepare(&sql).map_err(&e)?;
@@ -490,44 +573,6 @@ pub fn source_spans(
                 file_hash: r.get(14).map_err(&e)?,
             });
         }
-    }
-    Ok(out)
-}
-
-/// Which column [`source_spans`] matches.
-#[derive(Debug, Clone, Copy)]
-pub enum SpanKey {
-    Id,
-    Parent,
-}
-
-/// A function or method with its complexity.
-#[derive(Debug, Clone)]
-pub struct Callable {
-    pub node: GraphNode,
-    pub complexity: u32,
-    pub nesting: u32,
-}
-
-/// Every function and method whose complexity was measured.
-pub fn callables(conn: &Connection, path: &Path) -> Result<Vec<Callable>> {
-    let e = db_err(path);
-    let mut st = conn
-        .prepare(&format!(
-            "SELECT {DETAIL_COLUMNS}, n.complexity, n.nesting
-             FROM nodes n JOIN files f ON f.id = n.file_id
-             WHERE n.kind IN ('function', 'method') AND n.complexity IS NOT NULL
-             ORDER BY n.id"
-        ))
-        .map_err(&e)?;
-    let mut rows = st.query([]).map_err(&e)?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next().map_err(&e)? {
-        out.push(Callable {
-            node: detail_from_row(path, r)?,
-            complexity: r.get(9).map_err(&e)?,
-            nesting: r.get::<_, Option<u32>>(10).map_err(&e)?.unwrap_or(0),
-        });
     }
     Ok(out)
 }
@@ -620,8 +665,20 @@ mod tests {
                 line: 2,
             },
         ];
+        let sym = |id, parent, line, flags| BlobSymbol {
+            id,
+            parent,
+            facts: SymbolFacts {
+                file: 0,
+                line,
+                end_line: line + 3,
+                complexity: if flags == FACT_CALLABLE { 4 } else { u16::MAX },
+                nesting: 1,
+                flags,
+            },
+        };
         let blob = encode_graph(
-            &[(7, None, 1), (9, Some(7), 2)],
+            &[sym(7, None, 1, 0), sym(9, Some(7), 2, FACT_CALLABLE)],
             &[(1, "a.py".into())],
             &[(1, links.clone())],
             &[(7, 2.0), (9, 0.5)],
@@ -629,6 +686,9 @@ mod tests {
         let g = decode_graph(&blob).unwrap();
         assert_eq!(g.ids, [7, 9]);
         assert_eq!(g.ranks, [2.0, 0.5]);
+        assert_eq!(g.facts[1], sym(9, Some(7), 2, FACT_CALLABLE).facts);
+        assert_eq!(g.facts[0].complexity(), None);
+        assert_eq!(g.facts[1].complexity(), Some(4));
         assert_eq!(g.files, ["a.py"]);
         assert_eq!(g.externals, ["os.path.join"]);
         // contains 7 -> 9, and module-level code of a.py (node 2) -> the external (node

@@ -29,8 +29,9 @@ use serde::Serialize;
 
 use crate::core::churn::{self, Churn};
 use crate::core::error::Result;
-use crate::core::graph::{is_test_file, is_test_symbol, GNode, Graph};
-use crate::core::graph_store::{callables, Callable};
+use crate::core::graph::{is_test_file, GNode, Graph};
+use crate::core::graph_store::{self, GraphNode, SymbolFacts};
+use crate::core::lang::Language;
 use crate::core::resolve::{Confidence, LinkKind};
 use crate::core::store::{Store, SymbolFilter};
 
@@ -128,19 +129,21 @@ fn tested(graph: &Graph, tests: &[Nx]) -> Vec<bool> {
     seen
 }
 
-/// Distinct callers of a node (symbols or files' module code).
-fn callers(graph: &Graph, n: Nx) -> u32 {
-    let mut v: Vec<Nx> = graph
-        .g
-        .edges_directed(n, Direction::Incoming)
-        .filter(|e| {
-            e.weight().kind == LinkKind::Calls && e.weight().confidence != Confidence::Unresolved
-        })
-        .map(|e| e.source())
-        .collect();
-    v.sort_unstable();
-    v.dedup();
-    v.len() as u32
+/// One candidate before the top ones get their names.
+struct Scored {
+    node: Option<Nx>,
+    /// The file (index into the graph's paths).
+    file: u32,
+    line: u32,
+    end_line: u32,
+    complexity: u32,
+    nesting: u32,
+    callers: u32,
+    centrality: f64,
+    churn: Option<u32>,
+    tested: u32,
+    functions: u32,
+    score: f64,
 }
 
 pub fn hotspots(
@@ -149,146 +152,186 @@ pub fn hotspots(
     graph: &Graph,
     opts: &HotspotOptions,
 ) -> Result<HotspotReport> {
-    // Git runs while the index is read.
+    // Git runs while the graph is walked.
     let since = opts.since.clone();
     let root_buf = root.to_path_buf();
     let history = std::thread::spawn(move || match since {
         Some(s) => churn::churn(&root_buf, &s),
         None => Ok(None),
     });
-    let all: Vec<Callable> = callables(store.conn(), store.db_file())?;
-    let mut node_file: HashMap<Nx, &str> = HashMap::with_capacity(all.len());
-    let mut tests: Vec<Nx> = Vec::new();
-    for c in &all {
-        if let Some(n) = graph.node_of_id(c.node.id) {
-            node_file.insert(n, c.node.file.as_str());
-            if is_test_symbol(&c.node) {
-                tests.push(n);
-            }
+    // Tests: test functions and the module code of test files.
+    let tests: Vec<Nx> = graph
+        .g
+        .node_indices()
+        .filter(|&n| match graph.g[n] {
+            GNode::Symbol(_) => graph.facts(n).is_some_and(|f| f.is_test()),
+            GNode::File(_) => graph.is_test(n),
+            GNode::External(_) => false,
+        })
+        .collect();
+    let reached = tested(graph, &tests);
+    // Candidates: measured functions and methods outside tests, through the filters.
+    let mut lang_ok: HashMap<u32, bool> = HashMap::new();
+    let mut cands: Vec<(Nx, &SymbolFacts, u32)> = Vec::new();
+    for n in graph.g.node_indices() {
+        let Some(f) = graph.facts(n) else { continue };
+        let Some(c) = f.complexity() else { continue };
+        if !f.is_callable() || f.is_test() {
+            continue;
+        }
+        let ok = *lang_ok.entry(f.file).or_insert_with(|| {
+            let path = graph.file_path(f.file);
+            let lang = Language::from_path(Path::new(path)).map_or("", |l| l.name());
+            !is_test_file(path) && opts.filter.matches_file(lang, path)
+        });
+        if ok {
+            cands.push((n, f, c));
         }
     }
-    tests.extend(
-        graph
-            .g
-            .node_indices()
-            .filter(|&n| matches!(graph.g[n], GNode::File(_)) && graph.is_test(n)),
-    );
-    let reached = tested(graph, &tests);
     let churn: Option<Churn> = history
         .join()
         .map_err(|_| crate::core::Error::Internal("reading git history failed".into()))??;
-    let keep = |c: &Callable| {
-        opts.filter
-            .matches_file(c.node.language.name(), &c.node.file)
-            && !is_test_symbol(&c.node)
-            && !is_test_file(&c.node.file)
-    };
-    let mut items: Vec<Hotspot> = Vec::new();
-    if !opts.by_file {
-        for c in all.iter().filter(|c| keep(c)) {
-            let Some(n) = graph.node_of_id(c.node.id) else {
+    let mut sources: Vec<Nx> = Vec::new();
+    let callers = |n: Nx, exclude_file: Option<u32>, out: &mut Vec<Nx>| {
+        for e in graph.g.edges_directed(n, Direction::Incoming) {
+            let w = e.weight();
+            if w.kind != LinkKind::Calls || w.confidence == Confidence::Unresolved {
                 continue;
-            };
-            let s = &c.node;
-            let ch = churn.as_ref().map(|h| h.lines(&s.file, s.line, s.end_line));
-            let k = callers(graph, n);
-            let cent = graph.centrality(s.id);
+            }
+            let s = e.source();
+            if exclude_file.is_some() && graph.facts(s).map(|f| f.file) == exclude_file {
+                continue;
+            }
+            out.push(s);
+        }
+    };
+    let mut scored: Vec<Scored> = Vec::new();
+    if !opts.by_file {
+        for &(n, f, c) in &cands {
+            sources.clear();
+            callers(n, None, &mut sources);
+            sources.sort_unstable();
+            sources.dedup();
+            let path = graph.file_path(f.file);
+            let ch = churn.as_ref().map(|h| h.lines(path, f.line, f.end_line));
+            let k = sources.len() as u32;
+            let cent = graph.rank_of(n);
             let t = reached[n.index()];
-            items.push(Hotspot {
-                rank: 0,
-                qualified_name: s.qualified_name.clone(),
-                name: s.name.clone(),
-                kind: s.kind.as_str().to_string(),
-                language: s.language.name().to_string(),
-                file: s.file.clone(),
-                line: s.line,
-                end_line: s.end_line,
-                complexity: c.complexity,
-                nesting: c.nesting,
+            let nesting = u32::from(f.nesting);
+            scored.push(Scored {
+                node: Some(n),
+                file: f.file,
+                line: f.line,
+                end_line: f.end_line,
+                complexity: c,
+                nesting,
                 callers: k,
                 centrality: cent,
                 churn: ch,
-                tested: t,
-                tested_functions: None,
-                functions: None,
-                score: score(
-                    c.complexity,
-                    c.nesting,
-                    k,
-                    cent,
-                    ch,
-                    if t { 0.0 } else { 1.0 },
-                ),
+                tested: u32::from(t),
+                functions: 1,
+                score: score(c, nesting, k, cent, ch, if t { 0.0 } else { 1.0 }),
             });
         }
     } else {
-        let mut by_file: HashMap<&str, Vec<&Callable>> = HashMap::new();
-        for c in all.iter().filter(|c| keep(c)) {
-            by_file.entry(c.node.file.as_str()).or_default().push(c);
+        let mut by_file: HashMap<u32, Vec<(Nx, &SymbolFacts, u32)>> = HashMap::new();
+        for &(n, f, c) in &cands {
+            by_file.entry(f.file).or_default().push((n, f, c));
         }
         for (file, cs) in by_file {
-            let nodes: Vec<Nx> = cs
-                .iter()
-                .filter_map(|c| graph.node_of_id(c.node.id))
-                .collect();
-            let complexity: u32 = cs.iter().map(|c| c.complexity).sum();
-            let nesting = cs.iter().map(|c| c.nesting).max().unwrap_or(0);
-            let mut from: Vec<Nx> = Vec::new();
-            for &n in &nodes {
-                for e in graph.g.edges_directed(n, Direction::Incoming) {
-                    let w = e.weight();
-                    let s = e.source();
-                    let outside = match graph.g[s] {
-                        GNode::Symbol(_) => node_file.get(&s).is_none_or(|f| *f != file),
-                        _ => true,
-                    };
-                    if w.kind == LinkKind::Calls
-                        && w.confidence != Confidence::Unresolved
-                        && outside
-                    {
-                        from.push(s);
-                    }
-                }
+            sources.clear();
+            for &(n, _, _) in &cs {
+                callers(n, Some(file), &mut sources);
             }
-            from.sort_unstable();
-            from.dedup();
-            let cent: f64 = cs.iter().map(|c| graph.centrality(c.node.id)).sum();
-            let tested_n = nodes.iter().filter(|n| reached[n.index()]).count() as u32;
+            sources.sort_unstable();
+            sources.dedup();
+            let complexity: u32 = cs.iter().map(|c| c.2).sum();
+            let nesting = cs.iter().map(|c| u32::from(c.1.nesting)).max().unwrap_or(0);
+            let cent: f64 = cs.iter().map(|c| graph.rank_of(c.0)).sum();
+            let tested_n = cs.iter().filter(|c| reached[c.0.index()]).count() as u32;
             let total = cs.len() as u32;
-            let ch = churn.as_ref().map(|h| h.file(file));
+            let ch = churn.as_ref().map(|h| h.file(graph.file_path(file)));
             let untested = 1.0 - f64::from(tested_n) / f64::from(total.max(1));
-            let first = cs[0];
-            items.push(Hotspot {
-                rank: 0,
-                qualified_name: file.to_string(),
-                name: file.rsplit('/').next().unwrap_or(file).to_string(),
-                kind: "file".into(),
-                language: first.node.language.name().to_string(),
-                file: file.to_string(),
+            let k = sources.len() as u32;
+            scored.push(Scored {
+                node: None,
+                file,
                 line: 1,
-                end_line: cs.iter().map(|c| c.node.end_line).max().unwrap_or(1),
+                end_line: cs.iter().map(|c| c.1.end_line).max().unwrap_or(1),
                 complexity,
                 nesting,
-                callers: from.len() as u32,
+                callers: k,
                 centrality: cent,
                 churn: ch,
-                tested: tested_n > 0,
-                tested_functions: Some(tested_n),
-                functions: Some(total),
-                score: score(complexity, nesting, from.len() as u32, cent, ch, untested),
+                tested: tested_n,
+                functions: total,
+                score: score(complexity, nesting, k, cent, ch, untested),
             });
         }
     }
-    items.sort_by(|a, b| {
+    let candidates = scored.len();
+    let cmp = |a: &Scored, b: &Scored| {
         b.score
             .total_cmp(&a.score)
-            .then_with(|| a.file.cmp(&b.file))
+            .then_with(|| graph.file_path(a.file).cmp(graph.file_path(b.file)))
             .then(a.line.cmp(&b.line))
-    });
-    let candidates = items.len();
-    items.truncate(opts.limit);
-    for (i, it) in items.iter_mut().enumerate() {
-        it.rank = i + 1;
+    };
+    if scored.len() > opts.limit && opts.limit > 0 {
+        scored.select_nth_unstable_by(opts.limit - 1, cmp);
+    }
+    scored.truncate(opts.limit);
+    scored.sort_by(cmp);
+    // Names for the ones shown.
+    let ids: Vec<i64> = scored
+        .iter()
+        .filter_map(|s| s.node.and_then(|n| graph.symbol_id(n)))
+        .collect();
+    let details: HashMap<i64, GraphNode> =
+        graph_store::details(store.conn(), store.db_file(), Some(&ids))?
+            .into_iter()
+            .map(|d| (d.id, d))
+            .collect();
+    let mut items = Vec::with_capacity(scored.len());
+    for (i, s) in scored.into_iter().enumerate() {
+        let path = graph.file_path(s.file).to_string();
+        let language = Language::from_path(Path::new(&path))
+            .map_or("", |l| l.name())
+            .to_string();
+        let (qualified_name, name, kind) = match s
+            .node
+            .and_then(|n| graph.symbol_id(n))
+            .and_then(|id| details.get(&id))
+        {
+            Some(d) => (
+                d.qualified_name.clone(),
+                d.name.clone(),
+                d.kind.as_str().to_string(),
+            ),
+            None => (
+                path.clone(),
+                path.rsplit('/').next().unwrap_or(&path).to_string(),
+                "file".to_string(),
+            ),
+        };
+        items.push(Hotspot {
+            rank: i + 1,
+            qualified_name,
+            name,
+            kind,
+            language,
+            file: path,
+            line: s.line,
+            end_line: s.end_line,
+            complexity: s.complexity,
+            nesting: s.nesting,
+            callers: s.callers,
+            centrality: s.centrality,
+            churn: s.churn,
+            tested: s.tested > 0,
+            tested_functions: opts.by_file.then_some(s.tested),
+            functions: opts.by_file.then_some(s.functions),
+            score: s.score,
+        });
     }
     Ok(HotspotReport {
         by: if opts.by_file { "file" } else { "symbol" },

@@ -25,6 +25,7 @@ use serde::Serialize;
 use crate::core::error::{Error, Result};
 use crate::core::graph;
 use crate::core::graph_store;
+use crate::core::graph_store::{BlobSymbol, SymbolFacts, FACT_CALLABLE, FACT_TEST};
 use crate::core::lang::{parse_and_extract, FileContext, FileExtract, EXTRACT_VERSION};
 use crate::core::resolve::{Confidence, LinkKind, Universe, RESOLVE_VERSION};
 use crate::core::store::{self, FileInfo, FileRow, Store};
@@ -296,21 +297,43 @@ fn link(writer: &store::Writer, manifests: &Manifests) -> Result<ResolutionSumma
         .filter(|n| n.kind.is_type())
         .map(|n| (n.qualified_name.as_str(), n.id))
         .collect();
-    let mut symbols: Vec<(i64, Option<i64>, u32)> = input
+    let mut symbols: Vec<BlobSymbol> = input
         .iter()
-        .flat_map(|f| {
-            f.nodes.iter().map(|n| {
+        .enumerate()
+        .flat_map(|(fi, f)| {
+            let types = &types;
+            f.nodes.iter().map(move |n| {
                 let parent = n.parent_id.or_else(|| {
                     let p = n.parent_name.as_deref()?;
                     types.get(p).copied().filter(|&t| t != n.id)
                 });
-                (n.id, parent, n.line)
+                let mut flags = 0;
+                if n.test {
+                    flags |= FACT_TEST;
+                }
+                if n.kind.is_callable() {
+                    flags |= FACT_CALLABLE;
+                }
+                BlobSymbol {
+                    id: n.id,
+                    parent,
+                    facts: SymbolFacts {
+                        file: fi as u32,
+                        line: n.line,
+                        end_line: n.end_line,
+                        complexity: n
+                            .complexity
+                            .map_or(u16::MAX, |c| c.min(u32::from(u16::MAX) - 1) as u16),
+                        nesting: n.nesting.unwrap_or(0).min(255) as u8,
+                        flags,
+                    },
+                }
             })
         })
         .collect();
     drop(types);
-    symbols.sort_unstable_by_key(|s| s.0);
-    let node_ids: Vec<i64> = symbols.iter().map(|s| s.0).collect();
+    symbols.sort_unstable_by_key(|s| s.id);
+    let node_ids: Vec<i64> = symbols.iter().map(|s| s.id).collect();
     let files: Vec<(i64, String)> = input.iter().map(|f| (f.id, f.path.clone())).collect();
     let universe = Universe::build(input).with_ts_configs(manifests.ts_configs.clone());
     lap("universe");

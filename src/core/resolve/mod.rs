@@ -23,7 +23,7 @@ use crate::core::lang::{
 /// Version of what resolution produces. Bump it whenever a change to the resolver would
 /// give other edges for the same facts: a graph resolved by another version is
 /// resolved again by the first command that reads it.
-pub const RESOLVE_VERSION: u32 = 4;
+pub const RESOLVE_VERSION: u32 = 5;
 
 /// How an edge was found, weakest first. The string forms are part of the JSON contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -150,8 +150,14 @@ pub struct NodeIn {
     /// Only Go methods' signatures are needed (the receiver's name); others may be empty.
     pub signature: String,
     pub return_type: Option<String>,
-    /// First line of the symbol's span (for the graph's `contains` edges).
+    /// First and last line of the symbol's span.
     pub line: u32,
+    pub end_line: u32,
+    /// Cyclomatic complexity and deepest nesting (functions and methods).
+    pub complexity: Option<u32>,
+    pub nesting: Option<u32>,
+    /// A test function by its language's conventions.
+    pub test: bool,
     /// A Python `@property` / `@cached_property` or a TS/JS getter: reading it calls it.
     pub property: bool,
     pub parameters: Vec<Param>,
