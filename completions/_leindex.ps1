@@ -30,6 +30,8 @@ Register-ArgumentCompleter -Native -CommandName 'leindex' -ScriptBlock {
             [CompletionResult]::new('symbols', 'symbols', [CompletionResultType]::ParameterValue, 'List indexed symbols, with filters')
             [CompletionResult]::new('outline', 'outline', [CompletionResultType]::ParameterValue, 'Show everything extracted from one file: symbols, calls, imports, inheritance')
             [CompletionResult]::new('impact', 'impact', [CompletionResultType]::ParameterValue, 'What is affected if a symbol changes: callers, files, tests, risk')
+            [CompletionResult]::new('context', 'context', [CompletionResultType]::ParameterValue, 'The code needed to understand or change a symbol, within a token budget')
+            [CompletionResult]::new('hotspots', 'hotspots', [CompletionResultType]::ParameterValue, 'Rank code that is complex, central, churning and untested')
             [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Print the resolved graph (all symbols and edges) for other tools')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) of leindex or of one of its commands')
@@ -96,6 +98,36 @@ Register-ArgumentCompleter -Native -CommandName 'leindex' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'leindex;context' {
+            [CompletionResult]::new('--budget', '--budget', [CompletionResultType]::ParameterName, 'Most tokens the output may take (at least 64)')
+            [CompletionResult]::new('--tokenizer', '--tokenizer', [CompletionResultType]::ParameterName, 'Tokenizer that counts the budget')
+            [CompletionResult]::new('--expand', '--expand', [CompletionResultType]::ParameterName, 'How to expand from the seeds')
+            [CompletionResult]::new('--hits', '--hits', [CompletionResultType]::ParameterName, 'Search hits used as seeds per query')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Treat every TARGET as a search query, even a symbol''s name')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'When a name matches several symbols, start from all of them')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (a stable, documented schema) instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'leindex;hotspots' {
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Rank symbols (functions and methods) or whole files')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Churn window: commits since this date, in any form git accepts')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Only these languages (python, typescript, tsx, javascript, go, rust)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Only files matching this glob or, without glob characters, under this path prefix')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show this many')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]')
+            [CompletionResult]::new('--no-git', '--no-git', [CompletionResultType]::ParameterName, 'Do not read git history (churn is left out of the score)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (a stable, documented schema) instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'leindex;graph' {
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (a stable, documented schema) instead of a table')
@@ -125,6 +157,8 @@ Register-ArgumentCompleter -Native -CommandName 'leindex' -ScriptBlock {
             [CompletionResult]::new('symbols', 'symbols', [CompletionResultType]::ParameterValue, 'List indexed symbols, with filters')
             [CompletionResult]::new('outline', 'outline', [CompletionResultType]::ParameterValue, 'Show everything extracted from one file: symbols, calls, imports, inheritance')
             [CompletionResult]::new('impact', 'impact', [CompletionResultType]::ParameterValue, 'What is affected if a symbol changes: callers, files, tests, risk')
+            [CompletionResult]::new('context', 'context', [CompletionResultType]::ParameterValue, 'The code needed to understand or change a symbol, within a token budget')
+            [CompletionResult]::new('hotspots', 'hotspots', [CompletionResultType]::ParameterValue, 'Rank code that is complex, central, churning and untested')
             [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Print the resolved graph (all symbols and edges) for other tools')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) of leindex or of one of its commands')
@@ -144,6 +178,12 @@ Register-ArgumentCompleter -Native -CommandName 'leindex' -ScriptBlock {
             break
         }
         'leindex;help;impact' {
+            break
+        }
+        'leindex;help;context' {
+            break
+        }
+        'leindex;help;hotspots' {
             break
         }
         'leindex;help;graph' {

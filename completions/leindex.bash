@@ -19,11 +19,17 @@ _leindex() {
             leindex,completions)
                 cmd="leindex__subcmd__completions"
                 ;;
+            leindex,context)
+                cmd="leindex__subcmd__context"
+                ;;
             leindex,graph)
                 cmd="leindex__subcmd__graph"
                 ;;
             leindex,help)
                 cmd="leindex__subcmd__help"
+                ;;
+            leindex,hotspots)
+                cmd="leindex__subcmd__hotspots"
                 ;;
             leindex,impact)
                 cmd="leindex__subcmd__impact"
@@ -46,11 +52,17 @@ _leindex() {
             leindex__subcmd__help,completions)
                 cmd="leindex__subcmd__help__subcmd__completions"
                 ;;
+            leindex__subcmd__help,context)
+                cmd="leindex__subcmd__help__subcmd__context"
+                ;;
             leindex__subcmd__help,graph)
                 cmd="leindex__subcmd__help__subcmd__graph"
                 ;;
             leindex__subcmd__help,help)
                 cmd="leindex__subcmd__help__subcmd__help"
+                ;;
+            leindex__subcmd__help,hotspots)
+                cmd="leindex__subcmd__help__subcmd__hotspots"
                 ;;
             leindex__subcmd__help,impact)
                 cmd="leindex__subcmd__help__subcmd__impact"
@@ -77,7 +89,7 @@ _leindex() {
 
     case "${cmd}" in
         leindex)
-            opts="-h -V --help --version index status symbols outline impact graph completions man help"
+            opts="-h -V --help --version index status symbols outline impact context hotspots graph completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -104,6 +116,40 @@ _leindex() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        leindex__subcmd__context)
+            opts="-h -V --budget --tokenizer --expand --search --hits --all --root --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --budget)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tokenizer)
+                    COMPREPLY=($(compgen -W "cl100k o200k" -- "${cur}"))
+                    return 0
+                    ;;
+                --expand)
+                    COMPREPLY=($(compgen -W "gravity bfs" -- "${cur}"))
+                    return 0
+                    ;;
+                --hits)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         leindex__subcmd__graph)
             opts="-h -V --root --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -123,7 +169,7 @@ _leindex() {
             return 0
             ;;
         leindex__subcmd__help)
-            opts="index status symbols outline impact graph completions man help"
+            opts="index status symbols outline impact context hotspots graph completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -137,6 +183,20 @@ _leindex() {
             return 0
             ;;
         leindex__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leindex__subcmd__help__subcmd__context)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -165,6 +225,20 @@ _leindex() {
             return 0
             ;;
         leindex__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leindex__subcmd__help__subcmd__hotspots)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -255,6 +329,44 @@ _leindex() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leindex__subcmd__hotspots)
+            opts="-h -V --by --since --no-git --lang --path --limit --root --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --by)
+                    COMPREPLY=($(compgen -W "symbol file" -- "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -27,6 +27,8 @@ set edit:completion:arg-completer[leindex] = {|@words|
             cand symbols 'List indexed symbols, with filters'
             cand outline 'Show everything extracted from one file: symbols, calls, imports, inheritance'
             cand impact 'What is affected if a symbol changes: callers, files, tests, risk'
+            cand context 'The code needed to understand or change a symbol, within a token budget'
+            cand hotspots 'Rank code that is complex, central, churning and untested'
             cand graph 'Print the resolved graph (all symbols and edges) for other tools'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) of leindex or of one of its commands'
@@ -87,6 +89,34 @@ set edit:completion:arg-completer[leindex] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'leindex;context'= {
+            cand --budget 'Most tokens the output may take (at least 64)'
+            cand --tokenizer 'Tokenizer that counts the budget'
+            cand --expand 'How to expand from the seeds'
+            cand --hits 'Search hits used as seeds per query'
+            cand --root 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]'
+            cand --search 'Treat every TARGET as a search query, even a symbol''s name'
+            cand --all 'When a name matches several symbols, start from all of them'
+            cand --json 'Print JSON (a stable, documented schema) instead of a table'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'leindex;hotspots'= {
+            cand --by 'Rank symbols (functions and methods) or whole files'
+            cand --since 'Churn window: commits since this date, in any form git accepts'
+            cand --lang 'Only these languages (python, typescript, tsx, javascript, go, rust)'
+            cand --path 'Only files matching this glob or, without glob characters, under this path prefix'
+            cand --limit 'Show this many'
+            cand --root 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]'
+            cand --no-git 'Do not read git history (churn is left out of the score)'
+            cand --json 'Print JSON (a stable, documented schema) instead of a table'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'leindex;graph'= {
             cand --root 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]'
             cand --json 'Print JSON (a stable, documented schema) instead of a table'
@@ -113,6 +143,8 @@ set edit:completion:arg-completer[leindex] = {|@words|
             cand symbols 'List indexed symbols, with filters'
             cand outline 'Show everything extracted from one file: symbols, calls, imports, inheritance'
             cand impact 'What is affected if a symbol changes: callers, files, tests, risk'
+            cand context 'The code needed to understand or change a symbol, within a token budget'
+            cand hotspots 'Rank code that is complex, central, churning and untested'
             cand graph 'Print the resolved graph (all symbols and edges) for other tools'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) of leindex or of one of its commands'
@@ -127,6 +159,10 @@ set edit:completion:arg-completer[leindex] = {|@words|
         &'leindex;help;outline'= {
         }
         &'leindex;help;impact'= {
+        }
+        &'leindex;help;context'= {
+        }
+        &'leindex;help;hotspots'= {
         }
         &'leindex;help;graph'= {
         }

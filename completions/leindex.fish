@@ -31,6 +31,8 @@ complete -c leindex -n "__fish_leindex_needs_command" -f -a "status" -d 'Show wh
 complete -c leindex -n "__fish_leindex_needs_command" -f -a "symbols" -d 'List indexed symbols, with filters'
 complete -c leindex -n "__fish_leindex_needs_command" -f -a "outline" -d 'Show everything extracted from one file: symbols, calls, imports, inheritance'
 complete -c leindex -n "__fish_leindex_needs_command" -f -a "impact" -d 'What is affected if a symbol changes: callers, files, tests, risk'
+complete -c leindex -n "__fish_leindex_needs_command" -f -a "context" -d 'The code needed to understand or change a symbol, within a token budget'
+complete -c leindex -n "__fish_leindex_needs_command" -f -a "hotspots" -d 'Rank code that is complex, central, churning and untested'
 complete -c leindex -n "__fish_leindex_needs_command" -f -a "graph" -d 'Print the resolved graph (all symbols and edges) for other tools'
 complete -c leindex -n "__fish_leindex_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c leindex -n "__fish_leindex_needs_command" -f -a "man" -d 'Print the man page (roff) of leindex or of one of its commands'
@@ -77,6 +79,29 @@ complete -c leindex -n "__fish_leindex_using_subcommand impact" -l all -d 'When 
 complete -c leindex -n "__fish_leindex_using_subcommand impact" -l json -d 'Print JSON (a stable, documented schema) instead of a table'
 complete -c leindex -n "__fish_leindex_using_subcommand impact" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c leindex -n "__fish_leindex_using_subcommand impact" -s V -l version -d 'Print version'
+complete -c leindex -n "__fish_leindex_using_subcommand context" -l budget -d 'Most tokens the output may take (at least 64)' -r
+complete -c leindex -n "__fish_leindex_using_subcommand context" -l tokenizer -d 'Tokenizer that counts the budget' -r -f -a "cl100k\t'cl100k_base (GPT-4, GPT-3.5)'
+o200k\t'o200k_base (GPT-4o and later)'"
+complete -c leindex -n "__fish_leindex_using_subcommand context" -l expand -d 'How to expand from the seeds' -r -f -a "gravity\t'Strongest pull first: relation, distance, centrality and size (see the README)'
+bfs\t'Plain breadth-first order, every symbol whole (a baseline, for comparison)'"
+complete -c leindex -n "__fish_leindex_using_subcommand context" -l hits -d 'Search hits used as seeds per query' -r
+complete -c leindex -n "__fish_leindex_using_subcommand context" -l root -d 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]' -r -F
+complete -c leindex -n "__fish_leindex_using_subcommand context" -l search -d 'Treat every TARGET as a search query, even a symbol\'s name'
+complete -c leindex -n "__fish_leindex_using_subcommand context" -l all -d 'When a name matches several symbols, start from all of them'
+complete -c leindex -n "__fish_leindex_using_subcommand context" -l json -d 'Print JSON (a stable, documented schema) instead of a table'
+complete -c leindex -n "__fish_leindex_using_subcommand context" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c leindex -n "__fish_leindex_using_subcommand context" -s V -l version -d 'Print version'
+complete -c leindex -n "__fish_leindex_using_subcommand hotspots" -l by -d 'Rank symbols (functions and methods) or whole files' -r -f -a "symbol\t''
+file\t''"
+complete -c leindex -n "__fish_leindex_using_subcommand hotspots" -l since -d 'Churn window: commits since this date, in any form git accepts' -r
+complete -c leindex -n "__fish_leindex_using_subcommand hotspots" -l lang -d 'Only these languages (python, typescript, tsx, javascript, go, rust)' -r
+complete -c leindex -n "__fish_leindex_using_subcommand hotspots" -l path -d 'Only files matching this glob or, without glob characters, under this path prefix' -r
+complete -c leindex -n "__fish_leindex_using_subcommand hotspots" -l limit -d 'Show this many' -r
+complete -c leindex -n "__fish_leindex_using_subcommand hotspots" -l root -d 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]' -r -F
+complete -c leindex -n "__fish_leindex_using_subcommand hotspots" -l no-git -d 'Do not read git history (churn is left out of the score)'
+complete -c leindex -n "__fish_leindex_using_subcommand hotspots" -l json -d 'Print JSON (a stable, documented schema) instead of a table'
+complete -c leindex -n "__fish_leindex_using_subcommand hotspots" -s h -l help -d 'Print help'
+complete -c leindex -n "__fish_leindex_using_subcommand hotspots" -s V -l version -d 'Print version'
 complete -c leindex -n "__fish_leindex_using_subcommand graph" -l root -d 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]' -r -F
 complete -c leindex -n "__fish_leindex_using_subcommand graph" -l json -d 'Print JSON (a stable, documented schema) instead of a table'
 complete -c leindex -n "__fish_leindex_using_subcommand graph" -s h -l help -d 'Print help'
@@ -85,12 +110,14 @@ complete -c leindex -n "__fish_leindex_using_subcommand completions" -s h -l hel
 complete -c leindex -n "__fish_leindex_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c leindex -n "__fish_leindex_using_subcommand man" -s h -l help -d 'Print help'
 complete -c leindex -n "__fish_leindex_using_subcommand man" -s V -l version -d 'Print version'
-complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact graph completions man help" -f -a "index" -d 'Build or update the index of a repository (incremental)'
-complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact graph completions man help" -f -a "status" -d 'Show what the index holds: languages, counts, size, last run'
-complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact graph completions man help" -f -a "symbols" -d 'List indexed symbols, with filters'
-complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact graph completions man help" -f -a "outline" -d 'Show everything extracted from one file: symbols, calls, imports, inheritance'
-complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact graph completions man help" -f -a "impact" -d 'What is affected if a symbol changes: callers, files, tests, risk'
-complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact graph completions man help" -f -a "graph" -d 'Print the resolved graph (all symbols and edges) for other tools'
-complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact graph completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact graph completions man help" -f -a "man" -d 'Print the man page (roff) of leindex or of one of its commands'
-complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact graph completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "index" -d 'Build or update the index of a repository (incremental)'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "status" -d 'Show what the index holds: languages, counts, size, last run'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "symbols" -d 'List indexed symbols, with filters'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "outline" -d 'Show everything extracted from one file: symbols, calls, imports, inheritance'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "impact" -d 'What is affected if a symbol changes: callers, files, tests, risk'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "context" -d 'The code needed to understand or change a symbol, within a token budget'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "hotspots" -d 'Rank code that is complex, central, churning and untested'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "graph" -d 'Print the resolved graph (all symbols and edges) for other tools'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "man" -d 'Print the man page (roff) of leindex or of one of its commands'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -55,6 +55,7 @@ def main():
                     if d["total_tokens"] > b:
                         over_budget += 1
                     got = {i["qualified_name"] for i in d["items"]}
+                    got |= {n for i in d["items"] for n in i.get("shows", [])}
                     r = len(needed & got) / len(needed)
                 recall[(m, b)].append(r)
                 per_repo.setdefault((s["repo"], m, b), []).append(r)

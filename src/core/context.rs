@@ -161,6 +161,9 @@ pub struct ContextItem {
     /// Tokens of this item's markdown block (header, reason and code).
     pub tokens: usize,
     pub text: String,
+    /// Other symbols this body shows in full (not repeated as items of their own).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shows: Vec<String>,
     #[serde(skip)]
     node: Nx,
 }
@@ -249,6 +252,18 @@ impl<'a> Sources<'a> {
     }
 }
 
+/// Does the body of `outer` show `inner` in full? A function's body shows everything
+/// nested in it; a type's body shows its members except multi-line methods, which it
+/// lists by signature.
+fn shows(outer: &SourceSpan, inner: &SourceSpan) -> bool {
+    let elided = inner.node.kind.is_callable() && inner.node.line != inner.node.end_line;
+    outer.node.file == inner.node.file
+        && outer.node.id != inner.node.id
+        && outer.start_byte <= inner.start_byte
+        && inner.end_byte <= outer.end_byte
+        && (outer.node.kind.is_callable() || !elided)
+}
+
 /// Start of the line holding byte `at`.
 fn line_start(text: &str, at: usize) -> usize {
     text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1)
@@ -287,9 +302,19 @@ fn indent_of(text: &str, line_begin: usize) -> &str {
 fn signature_text(span: &SourceSpan, text: &str) -> String {
     let lang = span.node.language;
     let start = span.start_byte.min(text.len());
-    let ls = line_start(text, start);
+    let first = line_start(text, start);
+    // Decorators and attributes inside the span come before the declaration's line.
+    let mut ls = first;
+    while let Some(nl) = text[ls..].find('\n') {
+        let line = text[ls..ls + nl].trim_start();
+        let attribute = line.starts_with('@') || (lang == Language::Rust && line.starts_with("#["));
+        if !attribute || ls + nl + 1 >= span.end_byte.min(text.len()) {
+            break;
+        }
+        ls += nl + 1;
+    }
     let indent = indent_of(text, ls);
-    let lead = &text[leading_start(text, ls, lang)..ls];
+    let lead = &text[leading_start(text, first, lang)..ls];
     let sig = span.signature.trim();
     let kind = span.node.kind;
     let has_body = kind.is_callable() || kind.is_type_like() || kind == SymbolKind::Module;
@@ -542,21 +567,27 @@ struct Builder<'a, 'g> {
 }
 
 impl Builder<'_, '_> {
-    /// Is `span` inside the body of a function already included?
-    fn covered(&self, span: &SourceSpan) -> bool {
-        self.items.iter().any(|i| {
+    /// Is `span` already shown, inside a body included whole? (A type's body shows its
+    /// multi-line methods by signature only: those are not covered.)
+    /// (If so, it is noted in the item that shows it.)
+    fn covered(&mut self, span: &SourceSpan) -> bool {
+        let (graph, spans) = (self.graph, &self.sources.spans);
+        let by = self.items.iter_mut().find(|i| {
             i.form == Form::Body
-                && i.file == span.node.file
-                && self
-                    .graph
+                && graph
                     .symbol_id(i.node)
-                    .and_then(|id| self.sources.spans.get(&id))
-                    .is_some_and(|s| {
-                        s.node.kind.is_callable()
-                            && s.start_byte <= span.start_byte
-                            && span.end_byte <= s.end_byte
-                    })
-        })
+                    .and_then(|id| spans.get(&id))
+                    .is_some_and(|s| shows(s, span))
+        });
+        match by {
+            Some(i) => {
+                if !i.shows.contains(&span.node.qualified_name) {
+                    i.shows.push(span.node.qualified_name.clone());
+                }
+                true
+            }
+            None => false,
+        }
     }
 
     /// Qualified name of a node, from the spans loaded.
@@ -636,6 +667,7 @@ impl Builder<'_, '_> {
             pull,
             tokens: 0,
             text: String::new(),
+            shows: Vec::new(),
             node: n,
         };
         for &form in forms {
@@ -678,24 +710,23 @@ impl Builder<'_, '_> {
         Ok(false)
     }
 
-    fn add(&mut self, item: ContextItem, span: &SourceSpan) {
-        // A body includes what is nested in it: drop those items and give back their cost.
-        if item.form == Form::Body && span.node.kind.is_callable() {
+    fn add(&mut self, mut item: ContextItem, span: &SourceSpan) {
+        // A body shows what is nested in it: drop those items (but seeds) and give back
+        // their cost.
+        if item.form == Form::Body {
             let spans = &self.sources.spans;
             let graph = self.graph;
             let mut freed = 0;
             self.items.retain(|i| {
-                let inner = i.file == item.file
+                let inner = i.depth > 0
                     && graph
                         .symbol_id(i.node)
                         .and_then(|id| spans.get(&id))
-                        .is_some_and(|s| {
-                            s.start_byte >= span.start_byte
-                                && s.end_byte <= span.end_byte
-                                && s.node.id != span.node.id
-                        });
+                        .is_some_and(|s| shows(span, s));
                 if inner {
                     freed += i.tokens;
+                    item.shows.push(i.qualified_name.clone());
+                    item.shows.extend(i.shows.iter().cloned());
                 }
                 !inner
             });
@@ -766,7 +797,14 @@ pub fn build(
     };
     // The whole document, counted again: token counts of parts need not add up exactly.
     loop {
-        report.total_tokens = tok.count(&render_markdown(&report));
+        // The title shows the total: count until the count it shows is the count.
+        for _ in 0..4 {
+            let n = tok.count(&render_markdown(&report));
+            if n == report.total_tokens {
+                break;
+            }
+            report.total_tokens = n;
+        }
         if report.total_tokens <= budget || report.items.is_empty() {
             break;
         }
@@ -776,9 +814,6 @@ pub fn build(
             .rposition(|i| !seeds.iter().any(|s| s.node == i.node))
             .unwrap_or(report.items.len() - 1);
         report.items.remove(last);
-    }
-    if report.total_tokens > budget {
-        report.total_tokens = tok.count(&render_markdown(&report));
     }
     Ok(report)
 }

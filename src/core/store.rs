@@ -27,7 +27,7 @@ use crate::core::lang::{
 use crate::core::walk::INDEX_DIR;
 
 /// Version of the table layout. Bump it with every change to the schema.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 /// `PRAGMA application_id` of a leindex database ("LEIX").
 const APPLICATION_ID: i64 = 0x4c45_4958;
 pub const DB_FILE: &str = "index.db";
@@ -97,7 +97,7 @@ CREATE TABLE edges (
 CREATE TABLE blobs (key TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE VIRTUAL TABLE fts USING fts5(
     name, words, signature, doc,
-    content='', contentless_delete=1, detail=column, tokenize='unicode61'
+    content='', contentless_delete=1, detail=full, tokenize='unicode61'
 );
 "#;
 
@@ -220,9 +220,10 @@ impl Store {
             });
         }
         if found < SCHEMA_VERSION {
-            // Version 1 had no resolved edges (`links`, `blobs`): they are derived from
-            // what every file gives, so the migration from 1 is a full rebuild, which
-            // `leindex index` does on this error; read-only commands say to run it.
+            // Everything in the index is derived from the files, so the migration from
+            // an older schema is a full rebuild, which `leindex index` does on this
+            // error; read-only commands say to run it. (5 -> 6: the FTS table keeps
+            // positions, `detail=full`, without which FTS5's bm25() scores every row 0.)
             return Err(Error::SchemaTooOld {
                 path: self.path.clone(),
                 found,

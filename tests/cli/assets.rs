@@ -41,7 +41,9 @@ fn shell_completions_are_up_to_date() {
 #[test]
 fn man_pages_are_up_to_date() {
     assert_up_to_date("man/leindex.1", &["man"]);
-    for cmd in ["index", "status", "symbols", "outline", "impact", "graph"] {
+    for cmd in [
+        "index", "status", "symbols", "outline", "impact", "context", "hotspots", "graph",
+    ] {
         assert_up_to_date(&format!("man/leindex-{cmd}.1"), &["man", cmd]);
     }
 }

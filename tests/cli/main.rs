@@ -6,7 +6,9 @@ mod common;
 
 mod assets;
 mod bad_input;
+mod context;
 mod graph;
+mod hotspots;
 mod impact;
 mod incremental;
 mod index_go;
