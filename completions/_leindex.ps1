@@ -118,7 +118,7 @@ Register-ArgumentCompleter -Native -CommandName 'leindex' -ScriptBlock {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Churn window: commits since this date, in any form git accepts')
             [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Only these languages (python, typescript, tsx, javascript, go, rust)')
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Only files matching this glob or, without glob characters, under this path prefix')
-            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show this many')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show this many (0: all)')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]')
             [CompletionResult]::new('--no-git', '--no-git', [CompletionResultType]::ParameterName, 'Do not read git history (churn is left out of the score)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (a stable, documented schema) instead of a table')

@@ -108,7 +108,7 @@ set edit:completion:arg-completer[leindex] = {|@words|
             cand --since 'Churn window: commits since this date, in any form git accepts'
             cand --lang 'Only these languages (python, typescript, tsx, javascript, go, rust)'
             cand --path 'Only files matching this glob or, without glob characters, under this path prefix'
-            cand --limit 'Show this many'
+            cand --limit 'Show this many (0: all)'
             cand --root 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]'
             cand --no-git 'Do not read git history (churn is left out of the score)'
             cand --json 'Print JSON (a stable, documented schema) instead of a table'

@@ -96,7 +96,7 @@ file\t''"
 complete -c leindex -n "__fish_leindex_using_subcommand hotspots" -l since -d 'Churn window: commits since this date, in any form git accepts' -r
 complete -c leindex -n "__fish_leindex_using_subcommand hotspots" -l lang -d 'Only these languages (python, typescript, tsx, javascript, go, rust)' -r
 complete -c leindex -n "__fish_leindex_using_subcommand hotspots" -l path -d 'Only files matching this glob or, without glob characters, under this path prefix' -r
-complete -c leindex -n "__fish_leindex_using_subcommand hotspots" -l limit -d 'Show this many' -r
+complete -c leindex -n "__fish_leindex_using_subcommand hotspots" -l limit -d 'Show this many (0: all)' -r
 complete -c leindex -n "__fish_leindex_using_subcommand hotspots" -l root -d 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]' -r -F
 complete -c leindex -n "__fish_leindex_using_subcommand hotspots" -l no-git -d 'Do not read git history (churn is left out of the score)'
 complete -c leindex -n "__fish_leindex_using_subcommand hotspots" -l json -d 'Print JSON (a stable, documented schema) instead of a table'

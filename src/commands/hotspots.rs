@@ -36,7 +36,7 @@ pub struct HotspotsArgs {
     /// Only files matching this glob or, without glob characters, under this path prefix
     #[arg(long, value_name = "GLOB")]
     pub path: Option<String>,
-    /// Show this many
+    /// Show this many (0: all)
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
     #[command(flatten)]
@@ -60,7 +60,7 @@ pub fn run(a: HotspotsArgs) -> anyhow::Result<()> {
         by_file: matches!(a.by, By::File),
         since: (!a.no_git).then(|| a.since.clone()),
         filter,
-        limit: a.limit,
+        limit: if a.limit == 0 { usize::MAX } else { a.limit },
     };
     let report = hotspots::hotspots(&store, &root, &graph, &opts)?;
     if a.query.json {

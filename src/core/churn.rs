@@ -115,7 +115,7 @@ impl LineMap {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Hunk {
+pub(crate) struct Hunk {
     old_start: u32,
     old_count: u32,
     new_start: u32,
@@ -160,9 +160,9 @@ impl Hunk {
         }
     }
 
-    /// Lines of the new file the change touched: the new lines, or for a deletion the
-    /// lines on either side of it.
-    fn touched(&self) -> (u32, u32) {
+    /// Lines `[start, end)` of the new file the change touched: the new lines, or for
+    /// a deletion the lines on either side of it.
+    pub(crate) fn touched(&self) -> (u32, u32) {
         if self.new_count == 0 {
             (self.new_start.max(1), self.new_start + 2)
         } else {
@@ -172,23 +172,62 @@ impl Hunk {
 }
 
 /// One file's part of a diff: old path, new path (`None` for /dev/null), hunks.
-struct FileDiff {
-    old: Option<String>,
-    new: Option<String>,
-    hunks: Vec<Hunk>,
+pub(crate) struct FileDiff {
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub hunks: Vec<Hunk>,
+}
+
+/// A path of a `---`/`+++` line: git ends one that has a space with a tab, and quotes
+/// one with special characters C-style (`"b/caf\303\251.py"`, octal bytes).
+fn diff_path(raw: &str, prefix: &str) -> Option<String> {
+    let raw = raw.strip_suffix('\t').unwrap_or(raw);
+    if raw == "/dev/null" {
+        return None;
+    }
+    let path = match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        Some(quoted) => {
+            let mut bytes: Vec<u8> = Vec::with_capacity(quoted.len());
+            let mut it = quoted.bytes().peekable();
+            while let Some(b) = it.next() {
+                if b != b'\\' {
+                    bytes.push(b);
+                    continue;
+                }
+                match it.next() {
+                    Some(d @ b'0'..=b'7') => {
+                        let mut v = u32::from(d - b'0');
+                        for _ in 0..2 {
+                            if let Some(&n @ b'0'..=b'7') = it.peek() {
+                                v = v * 8 + u32::from(n - b'0');
+                                it.next();
+                            }
+                        }
+                        bytes.push(v as u8);
+                    }
+                    Some(b't') => bytes.push(b'\t'),
+                    Some(b'n') => bytes.push(b'\n'),
+                    Some(b'r') => bytes.push(b'\r'),
+                    Some(b'a') => bytes.push(7),
+                    Some(b'b') => bytes.push(8),
+                    Some(b'f') => bytes.push(12),
+                    Some(b'v') => bytes.push(11),
+                    Some(other) => bytes.push(other),
+                    None => bytes.push(b'\\'),
+                }
+            }
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+        None => raw.to_string(),
+    };
+    Some(path.strip_prefix(prefix).unwrap_or(&path).to_string())
 }
 
 /// The file diffs of `git diff`/`git log -p` output, split by commit when the log
 /// format puts `\0COMMIT` lines between commits.
-fn parse_patches(text: &str) -> Vec<Vec<FileDiff>> {
+pub(crate) fn parse_patches(text: &str) -> Vec<Vec<FileDiff>> {
     let mut commits: Vec<Vec<FileDiff>> = vec![Vec::new()];
-    let path = |p: &str, prefix: &str| -> Option<String> {
-        if p == "/dev/null" {
-            None
-        } else {
-            Some(p.strip_prefix(prefix).unwrap_or(p).to_string())
-        }
-    };
+    let path = diff_path;
     for line in text.lines() {
         if line.starts_with("\u{0}COMMIT") {
             commits.push(Vec::new());
@@ -214,7 +253,8 @@ fn parse_patches(text: &str) -> Vec<Vec<FileDiff>> {
     commits
 }
 
-fn git(root: &Path, args: &[&str]) -> Result<String> {
+/// Run git in `root`; its stdout, or its stderr as the error.
+pub(crate) fn git(root: &Path, args: &[&str]) -> Result<String> {
     let out = Command::new("git")
         .arg("-C")
         .arg(root)
@@ -345,6 +385,23 @@ mod tests {
         assert_eq!(both.map(4, 5), vec![]); // old 4 = mid 6, replaced later
         assert_eq!(both.map(5, 6), vec![(9, 9)]); // old 5 = mid 7 = now 9
         assert_eq!(both.map(2, 3), vec![(2, 2)]);
+    }
+
+    #[test]
+    fn diff_paths_with_spaces_and_quotes() {
+        assert_eq!(
+            diff_path("b/app/my mod.py\t", "b/").as_deref(),
+            Some("app/my mod.py")
+        );
+        assert_eq!(
+            diff_path("\"b/app/caf\\303\\251.py\"", "b/").as_deref(),
+            Some("app/café.py")
+        );
+        assert_eq!(
+            diff_path("\"a/x\\\"y.py\"", "a/").as_deref(),
+            Some("x\"y.py")
+        );
+        assert_eq!(diff_path("/dev/null", "b/"), None);
     }
 
     #[test]

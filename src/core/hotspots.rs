@@ -199,7 +199,11 @@ pub fn hotspots(
                 continue;
             }
             let s = e.source();
-            if exclude_file.is_some() && graph.facts(s).map(|f| f.file) == exclude_file {
+            let file_of_caller = match graph.g[s] {
+                GNode::File(f) => Some(f),
+                _ => graph.facts(s).map(|f| f.file),
+            };
+            if exclude_file.is_some() && file_of_caller == exclude_file {
                 continue;
             }
             out.push(s);

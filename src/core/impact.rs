@@ -3,13 +3,13 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
-use std::process::Command;
 
 use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 use serde::Serialize;
 
+use crate::core::churn;
 use crate::core::error::{Error, Result};
 use crate::core::graph::{GNode, Graph, ImpactDirection, ImpactOptions};
 use crate::core::graph_store;
@@ -119,24 +119,7 @@ pub struct Changes {
 /// The symbols whose lines changed between `rev` and the working tree (untracked files
 /// count as changed in full). Paths are relative to `root`.
 pub fn changed_since(store: &Store, graph: &Graph, root: &Path, rev: &str) -> Result<Changes> {
-    let git = |args: &[&str]| -> Result<String> {
-        let out = Command::new("git")
-            .arg("-C")
-            .arg(root)
-            .args(args)
-            .output()
-            .map_err(|e| Error::Git {
-                root: root.to_path_buf(),
-                detail: format!("cannot run git: {e}"),
-            })?;
-        if !out.status.success() {
-            return Err(Error::Git {
-                root: root.to_path_buf(),
-                detail: String::from_utf8_lossy(&out.stderr).trim().to_string(),
-            });
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    };
+    let git = |args: &[&str]| churn::git(root, args);
     let diff = git(&[
         "diff",
         "--no-color",
@@ -147,28 +130,16 @@ pub fn changed_since(store: &Store, graph: &Graph, root: &Path, rev: &str) -> Re
         "--",
     ])?;
     let mut lines: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
-    let mut current: Option<String> = None;
-    for l in diff.lines() {
-        if let Some(p) = l.strip_prefix("+++ ") {
-            current = p.strip_prefix("b/").map(str::to_string);
-        } else if let (Some(h), Some(file)) = (l.strip_prefix("@@ "), current.as_ref()) {
-            // @@ -a,b +c,d @@
-            let Some(plus) = h.split(' ').find(|t| t.starts_with('+')) else {
-                continue;
-            };
-            let mut it = plus[1..].split(',');
-            let start: u32 = it.next().and_then(|s| s.parse().ok()).unwrap_or(0);
-            let count: u32 = it.next().and_then(|s| s.parse().ok()).unwrap_or(1);
-            let range = if count == 0 {
-                (start.max(1), start.max(1) + 1)
-            } else {
-                (start, start + count - 1)
-            };
-            lines.entry(file.clone()).or_default().push(range);
+    for f in churn::parse_patches(&diff).into_iter().flatten() {
+        let Some(file) = f.new else { continue };
+        for h in &f.hunks {
+            let (a, b) = h.touched();
+            lines.entry(file.clone()).or_default().push((a, b - 1));
         }
     }
-    let untracked = git(&["ls-files", "--others", "--exclude-standard"])?;
-    for f in untracked.lines() {
+    // NUL-separated: paths come unquoted.
+    let untracked = git(&["ls-files", "-z", "--others", "--exclude-standard"])?;
+    for f in untracked.split('\0').filter(|f| !f.is_empty()) {
         lines.entry(f.to_string()).or_default().push((1, u32::MAX));
     }
     let mut symbols = BTreeSet::new();
