@@ -2,7 +2,7 @@
 //! token budget, as markdown or JSON.
 use clap::{Args, ValueEnum};
 
-use leindex::core::context::{self, Seed, Strategy};
+use leindex::core::context::{self, ContextOptions, Seed, Strategy};
 use leindex::core::impact;
 use leindex::core::search;
 use leindex::core::tokens::{Tokenizer, TokenizerKind};
@@ -115,6 +115,14 @@ pub fn run(a: ContextArgs) -> anyhow::Result<()> {
     }
     let mut seen = std::collections::HashSet::new();
     seeds.retain(|s| seen.insert(s.node));
+    for s in &seeds {
+        if graph.symbol_id(s.node).is_none() {
+            eprintln!(
+                "note: {} is outside the repository (no code to show): the context is the code that uses it",
+                graph.label(s.node)
+            );
+        }
+    }
     let tok = tokenizer
         .join()
         .map_err(|_| anyhow::anyhow!("the tokenizer failed to load"))??;
@@ -128,8 +136,10 @@ pub fn run(a: ContextArgs) -> anyhow::Result<()> {
         &graph,
         &seeds,
         a.targets.clone(),
-        a.budget as usize,
-        strategy,
+        ContextOptions {
+            budget: a.budget as usize,
+            strategy,
+        },
         &tok,
     )?;
     for s in &report.skipped {

@@ -738,17 +738,25 @@ impl Builder<'_, '_> {
     }
 }
 
-/// Build the context of `seeds` within `budget` tokens.
+/// How much and how to expand.
+#[derive(Debug, Clone, Copy)]
+pub struct ContextOptions {
+    /// Most tokens of the whole markdown document.
+    pub budget: usize,
+    pub strategy: Strategy,
+}
+
+/// Build the context of `seeds` within the budget.
 pub fn build(
     store: &Store,
     root: &Path,
     graph: &Graph,
     seeds: &[Seed],
     targets: Vec<String>,
-    budget: usize,
-    strategy: Strategy,
+    opts: ContextOptions,
     tok: &Tokenizer,
 ) -> Result<ContextReport> {
+    let ContextOptions { budget, strategy } = opts;
     let mut b = Builder {
         graph,
         sources: Sources {

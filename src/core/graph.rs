@@ -218,13 +218,7 @@ impl Graph {
 
     /// Centrality of a symbol: its PageRank scaled so that the average symbol has 1.0.
     pub fn centrality(&self, id: i64) -> f64 {
-        self.by_id
-            .get(&id)
-            .and_then(|n| match self.g[*n] {
-                GNode::Symbol(i) => self.ranks.get(i as usize).copied(),
-                _ => None,
-            })
-            .map_or(0.0, f64::from)
+        self.node_of_id(id).map_or(0.0, |n| self.rank_of(n))
     }
 }
 

@@ -138,6 +138,28 @@ impl Repo {
         cmd
     }
 
+    /// `leindex <args> --json` run in the repository, which must succeed; the document.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let assert = self.cmd().args(args).arg("--json").assert().success();
+        parse_json(assert.get_output())
+    }
+
+    /// git in the repository with a fixed identity and no signing, which must succeed.
+    pub fn git(&self, args: &[&str]) {
+        let out = std::process::Command::new("git")
+            .current_dir(&self.root)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(["-c", "commit.gpgsign=false"])
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// `leindex index <root> --quiet`, which must succeed.
     pub fn index(&self) {
         self.cmd()

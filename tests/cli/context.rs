@@ -18,14 +18,7 @@ fn python() -> Repo {
 }
 
 fn context(repo: &Repo, args: &[&str]) -> Value {
-    let out = repo
-        .cmd()
-        .arg("context")
-        .args(args)
-        .arg("--json")
-        .assert()
-        .success();
-    parse_json(out.get_output())
+    repo.json(&[&["context"], args].concat())
 }
 
 fn items(v: &Value) -> &Vec<Value> {
@@ -263,6 +256,31 @@ fn several_targets_and_queries() {
         &["quote", "--search", "--hits", "1", "--budget", "2000"],
     );
     assert_eq!(v["seeds"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn an_external_target_gives_the_code_that_uses_it() {
+    let repo = python();
+    let out = repo
+        .cmd()
+        .args(["context", "round", "--budget", "2000", "--json"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("round is outside the repository"),
+        "{stderr}"
+    );
+    let v = parse_json(out.get_output());
+    // `apply_discount` and `quote` call the builtin `round`.
+    assert_eq!(
+        item(&v, "shop/pricing.py::apply_discount")["reason"],
+        "calls `round`"
+    );
+    assert_eq!(
+        item(&v, "shop/pricing.py::quote")["reason"],
+        "calls `round`"
+    );
 }
 
 #[test]

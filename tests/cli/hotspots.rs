@@ -5,8 +5,6 @@
 //! current lines (edits, insertions above, uncommitted changes, `--since`, `--no-git`);
 //! `--by file`; the `--lang`, `--path` and `--limit` filters; the table; the exit codes.
 
-use std::process::Command as Std;
-
 use crate::common::{parse_json, Repo};
 use serde_json::Value;
 
@@ -102,14 +100,7 @@ fn base() -> Repo {
 
 /// `leindex hotspots <args> --json`, which must succeed.
 fn hotspots(repo: &Repo, args: &[&str]) -> Value {
-    let out = repo
-        .cmd()
-        .arg("hotspots")
-        .args(args)
-        .arg("--json")
-        .assert()
-        .success();
-    parse_json(out.get_output())
+    repo.json(&[&["hotspots"], args].concat())
 }
 
 fn items(v: &Value) -> &Vec<Value> {
@@ -198,36 +189,14 @@ fn assert_ranked_in_order(v: &Value) {
     }
 }
 
-/// git with a fixed identity and no signing, which must succeed.
-fn git(repo: &Repo, args: &[&str]) {
-    let st = Std::new("git")
-        .current_dir(repo.root())
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        st.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&st.stderr)
-    );
-}
-
 fn git_init(repo: &Repo) {
-    git(repo, &["init", "-q"]);
+    repo.git(&["init", "-q"]);
     repo.write(".gitignore", ".leindex/\n");
 }
 
 fn commit_all(repo: &Repo, message: &str) {
-    git(repo, &["add", "-A"]);
-    git(repo, &["commit", "-q", "-m", message]);
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-m", message]);
 }
 
 // ---------------------------------------------------------------------------- ranking

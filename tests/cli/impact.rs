@@ -3,20 +3,11 @@
 //! exit codes (not found, ambiguous, --fail-above); DOT; `--since` on a git repository;
 //! cycles.
 
-use std::process::Command as Std;
-
 use crate::common::{parse_json, Repo};
 use serde_json::Value;
 
 fn impact(repo: &Repo, args: &[&str]) -> Value {
-    let out = repo
-        .cmd()
-        .arg("impact")
-        .args(args)
-        .arg("--json")
-        .assert()
-        .success();
-    parse_json(out.get_output())
+    repo.json(&[&["impact"], args].concat())
 }
 
 fn names(v: &Value, key: &str) -> Vec<String> {
@@ -220,34 +211,13 @@ fn cycles_are_walked_once() {
     assert_eq!(names(&v, "affected"), ["m.py::b"]);
 }
 
-fn git(repo: &Repo, args: &[&str]) {
-    let st = Std::new("git")
-        .current_dir(repo.root())
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        st.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&st.stderr)
-    );
-}
-
 #[test]
 fn since_reports_the_symbols_changed_in_git_and_their_impact() {
     let repo = python();
-    git(&repo, &["init", "-q"]);
+    repo.git(&["init", "-q"]);
     std::fs::write(repo.path(".gitignore"), ".leindex/\n").unwrap();
-    git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-qm", "base"]);
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-qm", "base"]);
     let src = String::from_utf8(repo.read("shop/pricing.py")).unwrap();
     let changed = src.replace(
         "return round(total * (1 - rate), 2)",
@@ -264,7 +234,7 @@ fn since_reports_the_symbols_changed_in_git_and_their_impact() {
     assert!(names(&v, "tests")
         .contains(&"tests/test_cart.py::CartTest.test_total_uses_quote".to_string()));
     // No change: no targets, nothing affected.
-    git(&repo, &["commit", "-qam", "edit"]);
+    repo.git(&["commit", "-qam", "edit"]);
     let v = impact(&repo, &["--since", "HEAD"]);
     assert_eq!(v["targets"].as_array().unwrap().len(), 0);
     // Not a revision: git's message and exit 1.
