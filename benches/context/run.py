@@ -35,6 +35,7 @@ def main():
     recall = {(m, b): [] for m in methods for b in budgets}
     per_repo = {}
     over_budget = 0
+    errors = 0
     times = []
     for s in data["seeds"]:
         root = os.path.join(a.bench, s["repo"])
@@ -49,6 +50,7 @@ def main():
                 times.append(time.perf_counter() - t)
                 if p.returncode != 0:
                     print(f"error {p.returncode} for {s['seed']}: {p.stderr.strip()}", file=sys.stderr)
+                    errors += 1
                     r = 0.0
                 else:
                     d = json.loads(p.stdout)
@@ -69,7 +71,9 @@ def main():
     for repo in sorted({s['repo'] for s in data['seeds']}):
         row = " ".join(f"{m[0]}{b}={statistics.mean(per_repo[(repo, m, b)]):.2f}" for b in budgets for m in methods)
         print(f"{repo:7} {row}")
-    print(f"\nruns over budget: {over_budget}; median run {statistics.median(times)*1000:.0f} ms")
+    print(f"\nruns over budget: {over_budget}; failed runs: {errors}; median run {statistics.median(times)*1000:.0f} ms")
+    if errors or over_budget:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -298,7 +298,24 @@ fn indent_of(text: &str, line_begin: usize) -> &str {
     &rest[..rest.len() - rest.trim_start_matches([' ', '\t']).len()]
 }
 
-/// A symbol as its signature and doc comment, indented as in its file.
+/// Lines of doc comment a signature shows at most (its first paragraph).
+const DOC_LINES_MAX: usize = 8;
+
+/// The first paragraph of a doc comment, at most [`DOC_LINES_MAX`] lines.
+fn doc_summary(doc: &str) -> String {
+    let para = doc.trim().split("\n\n").next().unwrap_or("");
+    let mut lines: Vec<&str> = para.lines().collect();
+    let cut = lines.len() > DOC_LINES_MAX;
+    lines.truncate(DOC_LINES_MAX);
+    let mut out = lines.join("\n");
+    if cut || para.len() < doc.trim().len() {
+        out.push_str(" ...");
+    }
+    out
+}
+
+/// A symbol as its signature and the summary of its doc comment, indented as in its
+/// file.
 fn signature_text(span: &SourceSpan, text: &str) -> String {
     let lang = span.node.language;
     let start = span.start_byte.min(text.len());
@@ -318,17 +335,50 @@ fn signature_text(span: &SourceSpan, text: &str) -> String {
     let sig = span.signature.trim();
     let kind = span.node.kind;
     let has_body = kind.is_callable() || kind.is_type_like() || kind == SymbolKind::Module;
+    let doc = span.doc.as_deref().map(str::trim).filter(|d| !d.is_empty());
     let mut out = String::new();
-    out.push_str(lead);
+    if lead.lines().count() <= DOC_LINES_MAX {
+        out.push_str(lead);
+    } else {
+        // A long doc comment: its summary, then the attributes and decorators.
+        // (Python's doc is the docstring, shown below.)
+        let summary = match lang {
+            Language::Python => String::new(),
+            _ => doc.map(doc_summary).unwrap_or_default(),
+        };
+        let (open, mid, close) = match lang {
+            Language::Rust => ("", "/// ", ""),
+            Language::Go | Language::Python => ("", "// ", ""),
+            _ => ("/**\n", " * ", " */\n"),
+        };
+        if !summary.is_empty() {
+            out.push_str(indent);
+            out.push_str(open);
+            for l in summary.lines() {
+                out.push_str(&format!("{indent}{mid}{}\n", l.trim()));
+            }
+            if !close.is_empty() {
+                out.push_str(indent);
+                out.push_str(close);
+            }
+        }
+        for l in lead.lines() {
+            let t = l.trim_start();
+            if t.starts_with('@') || t.starts_with("#[") {
+                out.push_str(l);
+                out.push('\n');
+            }
+        }
+    }
     if lang == Language::Python {
         out.push_str(indent);
         out.push_str(sig);
         if has_body {
             out.push_str(":\n");
             let inner = format!("{indent}    ");
-            if let Some(doc) = span.doc.as_deref().filter(|d| !d.trim().is_empty()) {
+            if let Some(doc) = doc.map(doc_summary) {
                 out.push_str(&format!("{inner}\"\"\""));
-                for (i, l) in doc.trim().lines().enumerate() {
+                for (i, l) in doc.lines().enumerate() {
                     if i > 0 {
                         out.push('\n');
                         if !l.trim().is_empty() {
