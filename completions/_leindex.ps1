@@ -29,6 +29,7 @@ Register-ArgumentCompleter -Native -CommandName 'leindex' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the index holds: languages, counts, size, last run')
             [CompletionResult]::new('symbols', 'symbols', [CompletionResultType]::ParameterValue, 'List indexed symbols, with filters')
             [CompletionResult]::new('outline', 'outline', [CompletionResultType]::ParameterValue, 'Show everything extracted from one file: symbols, calls, imports, inheritance')
+            [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Find functions, methods and types by words or identifiers (lexical, BM25)')
             [CompletionResult]::new('impact', 'impact', [CompletionResultType]::ParameterValue, 'What is affected if a symbol changes: callers, files, tests, risk')
             [CompletionResult]::new('context', 'context', [CompletionResultType]::ParameterValue, 'The code needed to understand or change a symbol, within a token budget')
             [CompletionResult]::new('hotspots', 'hotspots', [CompletionResultType]::ParameterValue, 'Rank code that is complex, central, churning and untested')
@@ -74,6 +75,20 @@ Register-ArgumentCompleter -Native -CommandName 'leindex' -ScriptBlock {
             break
         }
         'leindex;outline' {
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (a stable, documented schema) instead of a table')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'leindex;search' {
+            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'Only these kinds (function, method, class, struct, enum, trait, interface, type, module, constant, macro)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Only these languages (python, typescript, tsx, javascript, go, rust)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Only files matching this glob or, without glob characters, under this path prefix')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show this many hits')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Print N lines of code of each hit (from the file as it is now)')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (a stable, documented schema) instead of a table')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -156,6 +171,7 @@ Register-ArgumentCompleter -Native -CommandName 'leindex' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the index holds: languages, counts, size, last run')
             [CompletionResult]::new('symbols', 'symbols', [CompletionResultType]::ParameterValue, 'List indexed symbols, with filters')
             [CompletionResult]::new('outline', 'outline', [CompletionResultType]::ParameterValue, 'Show everything extracted from one file: symbols, calls, imports, inheritance')
+            [CompletionResult]::new('search', 'search', [CompletionResultType]::ParameterValue, 'Find functions, methods and types by words or identifiers (lexical, BM25)')
             [CompletionResult]::new('impact', 'impact', [CompletionResultType]::ParameterValue, 'What is affected if a symbol changes: callers, files, tests, risk')
             [CompletionResult]::new('context', 'context', [CompletionResultType]::ParameterValue, 'The code needed to understand or change a symbol, within a token budget')
             [CompletionResult]::new('hotspots', 'hotspots', [CompletionResultType]::ParameterValue, 'Rank code that is complex, central, churning and untested')
@@ -175,6 +191,9 @@ Register-ArgumentCompleter -Native -CommandName 'leindex' -ScriptBlock {
             break
         }
         'leindex;help;outline' {
+            break
+        }
+        'leindex;help;search' {
             break
         }
         'leindex;help;impact' {

@@ -43,6 +43,9 @@ _leindex() {
             leindex,outline)
                 cmd="leindex__subcmd__outline"
                 ;;
+            leindex,search)
+                cmd="leindex__subcmd__search"
+                ;;
             leindex,status)
                 cmd="leindex__subcmd__status"
                 ;;
@@ -76,6 +79,9 @@ _leindex() {
             leindex__subcmd__help,outline)
                 cmd="leindex__subcmd__help__subcmd__outline"
                 ;;
+            leindex__subcmd__help,search)
+                cmd="leindex__subcmd__help__subcmd__search"
+                ;;
             leindex__subcmd__help,status)
                 cmd="leindex__subcmd__help__subcmd__status"
                 ;;
@@ -89,7 +95,7 @@ _leindex() {
 
     case "${cmd}" in
         leindex)
-            opts="-h -V --help --version index status symbols outline impact context hotspots graph completions man help"
+            opts="-h -V --help --version index status symbols outline search impact context hotspots graph completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -169,7 +175,7 @@ _leindex() {
             return 0
             ;;
         leindex__subcmd__help)
-            opts="index status symbols outline impact context hotspots graph completions man help"
+            opts="index status symbols outline search impact context hotspots graph completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -295,6 +301,20 @@ _leindex() {
             return 0
             ;;
         leindex__subcmd__help__subcmd__outline)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leindex__subcmd__help__subcmd__search)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -455,6 +475,44 @@ _leindex() {
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        leindex__subcmd__search)
+            opts="-h -V --kind --lang --path --limit --context --root --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -26,6 +26,7 @@ set edit:completion:arg-completer[leindex] = {|@words|
             cand status 'Show what the index holds: languages, counts, size, last run'
             cand symbols 'List indexed symbols, with filters'
             cand outline 'Show everything extracted from one file: symbols, calls, imports, inheritance'
+            cand search 'Find functions, methods and types by words or identifiers (lexical, BM25)'
             cand impact 'What is affected if a symbol changes: callers, files, tests, risk'
             cand context 'The code needed to understand or change a symbol, within a token budget'
             cand hotspots 'Rank code that is complex, central, churning and untested'
@@ -67,6 +68,19 @@ set edit:completion:arg-completer[leindex] = {|@words|
             cand --version 'Print version'
         }
         &'leindex;outline'= {
+            cand --root 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]'
+            cand --json 'Print JSON (a stable, documented schema) instead of a table'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'leindex;search'= {
+            cand --kind 'Only these kinds (function, method, class, struct, enum, trait, interface, type, module, constant, macro)'
+            cand --lang 'Only these languages (python, typescript, tsx, javascript, go, rust)'
+            cand --path 'Only files matching this glob or, without glob characters, under this path prefix'
+            cand --limit 'Show this many hits'
+            cand --context 'Print N lines of code of each hit (from the file as it is now)'
             cand --root 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]'
             cand --json 'Print JSON (a stable, documented schema) instead of a table'
             cand -h 'Print help'
@@ -142,6 +156,7 @@ set edit:completion:arg-completer[leindex] = {|@words|
             cand status 'Show what the index holds: languages, counts, size, last run'
             cand symbols 'List indexed symbols, with filters'
             cand outline 'Show everything extracted from one file: symbols, calls, imports, inheritance'
+            cand search 'Find functions, methods and types by words or identifiers (lexical, BM25)'
             cand impact 'What is affected if a symbol changes: callers, files, tests, risk'
             cand context 'The code needed to understand or change a symbol, within a token budget'
             cand hotspots 'Rank code that is complex, central, churning and untested'
@@ -157,6 +172,8 @@ set edit:completion:arg-completer[leindex] = {|@words|
         &'leindex;help;symbols'= {
         }
         &'leindex;help;outline'= {
+        }
+        &'leindex;help;search'= {
         }
         &'leindex;help;impact'= {
         }

@@ -30,6 +30,7 @@ complete -c leindex -n "__fish_leindex_needs_command" -f -a "index" -d 'Build or
 complete -c leindex -n "__fish_leindex_needs_command" -f -a "status" -d 'Show what the index holds: languages, counts, size, last run'
 complete -c leindex -n "__fish_leindex_needs_command" -f -a "symbols" -d 'List indexed symbols, with filters'
 complete -c leindex -n "__fish_leindex_needs_command" -f -a "outline" -d 'Show everything extracted from one file: symbols, calls, imports, inheritance'
+complete -c leindex -n "__fish_leindex_needs_command" -f -a "search" -d 'Find functions, methods and types by words or identifiers (lexical, BM25)'
 complete -c leindex -n "__fish_leindex_needs_command" -f -a "impact" -d 'What is affected if a symbol changes: callers, files, tests, risk'
 complete -c leindex -n "__fish_leindex_needs_command" -f -a "context" -d 'The code needed to understand or change a symbol, within a token budget'
 complete -c leindex -n "__fish_leindex_needs_command" -f -a "hotspots" -d 'Rank code that is complex, central, churning and untested'
@@ -60,6 +61,15 @@ complete -c leindex -n "__fish_leindex_using_subcommand outline" -l root -d 'Rep
 complete -c leindex -n "__fish_leindex_using_subcommand outline" -l json -d 'Print JSON (a stable, documented schema) instead of a table'
 complete -c leindex -n "__fish_leindex_using_subcommand outline" -s h -l help -d 'Print help'
 complete -c leindex -n "__fish_leindex_using_subcommand outline" -s V -l version -d 'Print version'
+complete -c leindex -n "__fish_leindex_using_subcommand search" -l kind -d 'Only these kinds (function, method, class, struct, enum, trait, interface, type, module, constant, macro)' -r
+complete -c leindex -n "__fish_leindex_using_subcommand search" -l lang -d 'Only these languages (python, typescript, tsx, javascript, go, rust)' -r
+complete -c leindex -n "__fish_leindex_using_subcommand search" -l path -d 'Only files matching this glob or, without glob characters, under this path prefix' -r
+complete -c leindex -n "__fish_leindex_using_subcommand search" -l limit -d 'Show this many hits' -r
+complete -c leindex -n "__fish_leindex_using_subcommand search" -l context -d 'Print N lines of code of each hit (from the file as it is now)' -r
+complete -c leindex -n "__fish_leindex_using_subcommand search" -l root -d 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]' -r -F
+complete -c leindex -n "__fish_leindex_using_subcommand search" -l json -d 'Print JSON (a stable, documented schema) instead of a table'
+complete -c leindex -n "__fish_leindex_using_subcommand search" -s h -l help -d 'Print help'
+complete -c leindex -n "__fish_leindex_using_subcommand search" -s V -l version -d 'Print version'
 complete -c leindex -n "__fish_leindex_using_subcommand impact" -l since -d 'Analyse every symbol whose lines changed between REV and the working tree (git)' -r
 complete -c leindex -n "__fish_leindex_using_subcommand impact" -l direction -d 'Which way to walk' -r -f -a "up\t'Callers, subclasses and implementors: who may break if the target changes'
 down\t'Callees and bases: what the target depends on'
@@ -110,14 +120,15 @@ complete -c leindex -n "__fish_leindex_using_subcommand completions" -s h -l hel
 complete -c leindex -n "__fish_leindex_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c leindex -n "__fish_leindex_using_subcommand man" -s h -l help -d 'Print help'
 complete -c leindex -n "__fish_leindex_using_subcommand man" -s V -l version -d 'Print version'
-complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "index" -d 'Build or update the index of a repository (incremental)'
-complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "status" -d 'Show what the index holds: languages, counts, size, last run'
-complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "symbols" -d 'List indexed symbols, with filters'
-complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "outline" -d 'Show everything extracted from one file: symbols, calls, imports, inheritance'
-complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "impact" -d 'What is affected if a symbol changes: callers, files, tests, risk'
-complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "context" -d 'The code needed to understand or change a symbol, within a token budget'
-complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "hotspots" -d 'Rank code that is complex, central, churning and untested'
-complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "graph" -d 'Print the resolved graph (all symbols and edges) for other tools'
-complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "man" -d 'Print the man page (roff) of leindex or of one of its commands'
-complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline impact context hotspots graph completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline search impact context hotspots graph completions man help" -f -a "index" -d 'Build or update the index of a repository (incremental)'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline search impact context hotspots graph completions man help" -f -a "status" -d 'Show what the index holds: languages, counts, size, last run'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline search impact context hotspots graph completions man help" -f -a "symbols" -d 'List indexed symbols, with filters'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline search impact context hotspots graph completions man help" -f -a "outline" -d 'Show everything extracted from one file: symbols, calls, imports, inheritance'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline search impact context hotspots graph completions man help" -f -a "search" -d 'Find functions, methods and types by words or identifiers (lexical, BM25)'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline search impact context hotspots graph completions man help" -f -a "impact" -d 'What is affected if a symbol changes: callers, files, tests, risk'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline search impact context hotspots graph completions man help" -f -a "context" -d 'The code needed to understand or change a symbol, within a token budget'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline search impact context hotspots graph completions man help" -f -a "hotspots" -d 'Rank code that is complex, central, churning and untested'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline search impact context hotspots graph completions man help" -f -a "graph" -d 'Print the resolved graph (all symbols and edges) for other tools'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline search impact context hotspots graph completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline search impact context hotspots graph completions man help" -f -a "man" -d 'Print the man page (roff) of leindex or of one of its commands'
+complete -c leindex -n "__fish_leindex_using_subcommand help; and not __fish_seen_subcommand_from index status symbols outline search impact context hotspots graph completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -17,7 +17,7 @@ for shell in bash zsh fish elvish powershell; do
 done
 "$bin" man > man/leindex.1
 echo "wrote completions/ and man/leindex.1"
-for cmd in index status symbols outline impact context hotspots graph; do
+for cmd in index status symbols outline search impact context hotspots graph; do
   "$bin" man "$cmd" > "man/leindex-$cmd.1"
 done
 echo "wrote man/leindex-*.1"

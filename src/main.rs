@@ -40,6 +40,8 @@ enum Command {
     Symbols(commands::symbols::SymbolsArgs),
     /// Show everything extracted from one file: symbols, calls, imports, inheritance
     Outline(commands::outline::OutlineArgs),
+    /// Find functions, methods and types by words or identifiers (lexical, BM25)
+    Search(commands::search::SearchArgs),
     /// What is affected if a symbol changes: callers, files, tests, risk
     Impact(commands::impact::ImpactArgs),
     /// The code needed to understand or change a symbol, within a token budget
@@ -84,6 +86,7 @@ fn main() -> ExitCode {
         Command::Status(a) => commands::status::run(a),
         Command::Symbols(a) => commands::symbols::run(a),
         Command::Outline(a) => commands::outline::run(a),
+        Command::Search(a) => commands::search::run(a),
         Command::Impact(a) => commands::impact::run(a),
         Command::Graph(a) => commands::graph::run(a),
         Command::Context(a) => commands::context::run(a),

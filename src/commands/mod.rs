@@ -6,6 +6,7 @@ pub mod hotspots;
 pub mod impact;
 pub mod index;
 pub mod outline;
+pub mod search;
 pub mod status;
 pub mod symbols;
 

@@ -26,7 +26,7 @@ pub struct SymbolsArgs {
     pub limit: Option<usize>,
 }
 
-fn parse_kind(s: &str) -> Result<String, String> {
+pub fn parse_kind(s: &str) -> Result<String, String> {
     SymbolKind::parse(s)
         .map(|k| k.as_str().to_string())
         .ok_or_else(|| {

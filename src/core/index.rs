@@ -372,15 +372,18 @@ const GRAPH_STALE: &str = "graph_stale";
 /// Meta key: the `RESOLVE_VERSION` of the resolver that made the stored graph.
 const RESOLVED_BY: &str = "resolve_version";
 
+/// Is the stored graph resolved from the files as indexed, by this resolver?
+pub fn graph_is_current(store: &Store) -> Result<bool> {
+    let meta = store.meta()?;
+    let current = RESOLVE_VERSION.to_string();
+    Ok(meta.get(GRAPH_STALE).is_some_and(|v| v == "0") && meta.get(RESOLVED_BY) == Some(&current))
+}
+
 /// Bring the resolved graph up to date if an incremental run left it stale: the
 /// commands that read the graph call this first. Returns the resolution summary when
 /// it resolved.
 pub fn ensure_linked(root: &Path, store: &mut Store) -> Result<Option<ResolutionSummary>> {
-    let meta = store.meta()?;
-    let current = RESOLVE_VERSION.to_string();
-    let stale =
-        meta.get(GRAPH_STALE).is_none_or(|v| v != "0") || meta.get(RESOLVED_BY) != Some(&current);
-    if !stale {
+    if graph_is_current(store)? {
         return Ok(None);
     }
     let walked = walk::walk(root, DEFAULT_MAX_FILE_SIZE);

@@ -1,10 +1,13 @@
-//! Lexical search: SQLite FTS5 with BM25 over names, split identifiers, signatures and
-//! doc comments. `context` takes its seeds for a natural-language target from here;
-//! the semantic half (embeddings) is not built yet.
+//! Search: SQLite FTS5 with BM25 over names, split identifiers, signatures and doc
+//! comments, with a small prior for central code. `search` and `context` (the seeds of
+//! a natural-language target) use it. The semantic half (embeddings) is not built yet.
 
 use crate::core::error::Result;
 use crate::core::lang::split_identifier;
-use crate::core::store::{db_err, Store};
+use std::collections::HashMap;
+
+use crate::core::store::{db_err, Store, SymbolFilter, SymbolRecord};
+use serde::Serialize;
 
 /// Words too common in questions to say anything about code.
 const STOP_WORDS: &[&str] = &[
@@ -68,6 +71,91 @@ pub fn lexical(store: &Store, query: &str, limit: usize) -> Result<Vec<Hit>> {
         })
         .map_err(&e)?;
     rows.collect::<Result<_, _>>().map_err(&e)
+}
+
+/// Weight of the centrality prior: score = BM25 * (1 + PRIOR * ln(1 + centrality)).
+pub const CENTRALITY_PRIOR: f64 = 0.1;
+
+#[derive(Debug, Serialize)]
+pub struct SearchHit {
+    pub rank: usize,
+    pub score: f64,
+    /// BM25 (FTS5's, negated: higher is better).
+    pub bm25: f64,
+    pub centrality: f64,
+    #[serde(flatten)]
+    pub symbol: SymbolRecord,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SearchReport {
+    pub query: String,
+    pub mode: &'static str,
+    /// Whether the centrality prior was applied (the graph is resolved and current).
+    pub centrality_prior: bool,
+    /// The query's terms after splitting identifiers and dropping stop words.
+    pub terms: Vec<String>,
+    pub hits: Vec<SearchHit>,
+}
+
+/// The centrality of every symbol when the stored graph is current (an index run
+/// leaves it stale until a command resolves it: search does not wait for that).
+pub fn current_ranks(store: &Store) -> Result<Option<HashMap<i64, f32>>> {
+    if !crate::core::index::graph_is_current(store)? {
+        return Ok(None);
+    }
+    crate::core::graph_store::read_ranks(store.conn(), store.db_file())
+}
+
+/// The best `limit` symbols for `query` through `filter`: BM25 over the FTS table,
+/// then the centrality prior when the graph is resolved (`ranks`, per symbol id).
+pub fn search(
+    store: &Store,
+    ranks: Option<&HashMap<i64, f32>>,
+    query: &str,
+    filter: &SymbolFilter,
+    limit: usize,
+) -> Result<SearchReport> {
+    // Filters apply after the FTS ranking: take enough candidates for them to keep `limit`.
+    let want = limit.saturating_mul(20).max(200);
+    let found = lexical(store, query, want)?;
+    let bm25: HashMap<i64, f64> = found.iter().map(|h| (h.id, h.score)).collect();
+    let ids: Vec<i64> = found.iter().map(|h| h.id).collect();
+    let mut hits: Vec<SearchHit> = store
+        .symbols_by_id(&ids)?
+        .into_iter()
+        .filter(|s| filter.matches(s))
+        .map(|s| {
+            let b = bm25.get(&s.id).copied().unwrap_or(0.0);
+            let c = ranks
+                .and_then(|r| r.get(&s.id))
+                .map_or(0.0, |&r| f64::from(r));
+            SearchHit {
+                rank: 0,
+                score: b * (1.0 + CENTRALITY_PRIOR * (1.0 + c).ln()),
+                bm25: b,
+                centrality: c,
+                symbol: s,
+            }
+        })
+        .collect();
+    hits.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.symbol.file.cmp(&b.symbol.file))
+            .then(a.symbol.line.cmp(&b.symbol.line))
+    });
+    hits.truncate(limit);
+    for (i, h) in hits.iter_mut().enumerate() {
+        h.rank = i + 1;
+    }
+    Ok(SearchReport {
+        query: query.to_string(),
+        mode: "lexical",
+        centrality_prior: ranks.is_some(),
+        terms: terms(query),
+        hits,
+    })
 }
 
 #[cfg(test)]

@@ -725,6 +725,12 @@ pub struct SymbolFilter {
 }
 
 impl SymbolFilter {
+    /// Does a symbol pass the kind, language and path filters?
+    pub fn matches(&self, s: &SymbolRecord) -> bool {
+        (self.kinds.is_empty() || self.kinds.contains(&s.kind))
+            && self.matches_file(&s.language, &s.file)
+    }
+
     /// Does a file of this language and path pass the language and path filters?
     pub fn matches_file(&self, language: &str, path: &str) -> bool {
         let lang_ok = self.languages.is_empty()
@@ -909,6 +915,26 @@ impl Store {
             let r = r.map_err(&e)?;
             if f.path.as_ref().is_none_or(|g| g.is_match(&r.file)) {
                 out.push(r);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The symbols with these ids (in no particular order).
+    pub fn symbols_by_id(&self, ids: &[i64]) -> Result<Vec<SymbolRecord>> {
+        let e = db_err(&self.path);
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(900) {
+            let list: Vec<String> = chunk.iter().map(|i| i.to_string()).collect();
+            let sql = format!(
+                "SELECT {SYMBOL_COLUMNS} FROM nodes n JOIN files f ON f.id = n.file_id
+                 WHERE n.id IN ({})",
+                list.join(",")
+            );
+            let mut stmt = self.conn.prepare(&sql).map_err(&e)?;
+            let rows = stmt.query_map([], symbol_from_row).map_err(&e)?;
+            for r in rows {
+                out.push(r.map_err(&e)?);
             }
         }
         Ok(out)

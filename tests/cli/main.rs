@@ -16,3 +16,4 @@ mod index_mixed;
 mod index_python;
 mod index_rust;
 mod index_typescript;
+mod search;

@@ -1,0 +1,139 @@
+//! `leindex search`: find functions, methods and types by what they do or what they are
+//! called (lexical: BM25 over names, split identifiers, signatures and doc comments).
+use clap::Args;
+
+use leindex::core::search::{self, SearchReport};
+use leindex::core::store::SymbolFilter;
+
+use super::symbols::{parse_kind, parse_lang, path_filter};
+use super::{emit, emit_json, table, QueryArgs};
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+The query's words are matched as written and split as identifiers (`parseConfig` also \
+matches `parse` and `config`; `retry_backoff` also `retry` and `backoff`), without common \
+question words, against names (weight 4), split identifiers (3), signatures (1) and doc \
+comments (1) with BM25. When the graph is resolved, central code gets a small lift: \
+score = BM25 x (1 + 0.1 ln(1 + centrality)). Semantic search (embeddings) is not built \
+yet: a query must share words with what it should find.
+
+Examples:
+  leindex search parse config
+  leindex search \"retry failed uploads\" --lang python --limit 5
+  leindex search parseCfg --kind function,method --context 3 --json")]
+pub struct SearchArgs {
+    /// What to look for: words, identifiers, or a question
+    #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Only these kinds (function, method, class, struct, enum, trait, interface, type, module, constant, macro)
+    #[arg(long, value_delimiter = ',', value_parser = parse_kind)]
+    pub kind: Vec<String>,
+    /// Only these languages (python, typescript, tsx, javascript, go, rust)
+    #[arg(long, value_delimiter = ',', value_parser = parse_lang)]
+    pub lang: Vec<String>,
+    /// Only files matching this glob or, without glob characters, under this path prefix
+    #[arg(long, value_name = "GLOB")]
+    pub path: Option<String>,
+    /// Show this many hits
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub limit: u64,
+    /// Print N lines of code of each hit (from the file as it is now)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub context: usize,
+    #[command(flatten)]
+    pub query_args: QueryArgs,
+}
+
+#[derive(serde::Serialize)]
+struct WithCode<'a> {
+    #[serde(flatten)]
+    report: &'a SearchReport,
+    /// Per hit (same order), the first N lines of its code (`--context N`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    code: Vec<Option<String>>,
+}
+
+pub fn run(a: SearchArgs) -> anyhow::Result<()> {
+    let (root, store) = a.query_args.open()?;
+    let mut filter = SymbolFilter {
+        kinds: a.kind.clone(),
+        languages: a.lang.clone(),
+        ..Default::default()
+    };
+    path_filter(&a.path, &mut filter)?;
+    let ranks = search::current_ranks(&store)?;
+    let query = a.query.join(" ");
+    let report = search::search(&store, ranks.as_ref(), &query, &filter, a.limit as usize)?;
+    let code: Vec<Option<String>> = if a.context > 0 {
+        report
+            .hits
+            .iter()
+            .map(|h| {
+                let text = std::fs::read_to_string(root.join(&h.symbol.file)).ok()?;
+                let lines: Vec<&str> = text
+                    .lines()
+                    .skip(h.symbol.line.saturating_sub(1) as usize)
+                    .take(a.context)
+                    .collect();
+                Some(lines.join("\n"))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if a.query_args.json {
+        return emit_json(&WithCode {
+            report: &report,
+            code,
+        });
+    }
+    if report.hits.is_empty() {
+        return emit(&format!(
+            "No symbol matches {:?} (terms: {}).\n",
+            query,
+            report.terms.join(" ")
+        ));
+    }
+    if a.context > 0 {
+        let mut out = String::new();
+        for (h, c) in report.hits.iter().zip(&code) {
+            let s = &h.symbol;
+            out.push_str(&format!(
+                "{}. {} ({}) {}:{}  score {:.2}\n",
+                h.rank, s.qualified_name, s.kind, s.file, s.line, h.score
+            ));
+            match c {
+                Some(c) => {
+                    for l in c.lines() {
+                        out.push_str(&format!("    {l}\n"));
+                    }
+                }
+                None => out.push_str("    (file not readable)\n"),
+            }
+            out.push('\n');
+        }
+        return emit(&out);
+    }
+    let mut t = table();
+    t.set_header(vec![
+        "rank", "symbol", "kind", "location", "score", "summary",
+    ]);
+    for h in &report.hits {
+        let s = &h.symbol;
+        let summary = s
+            .doc
+            .as_deref()
+            .and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty()))
+            .unwrap_or(&s.signature);
+        let summary: String = summary.chars().take(80).collect();
+        t.add_row(vec![
+            h.rank.to_string(),
+            s.qualified_name.clone(),
+            s.kind.clone(),
+            format!("{}:{}", s.file, s.line),
+            format!("{:.2}", h.score),
+            summary,
+        ]);
+    }
+    emit(&format!("{t}\n"))
+}

@@ -1,0 +1,184 @@
+//! `leindex search` (lexical): BM25 ranking over names, split identifiers, signatures
+//! and docs; identifier queries; filters; `--context`; the centrality prior only when
+//! the graph is resolved; no hits is not an error.
+
+use serde_json::Value;
+
+use crate::common::Repo;
+
+fn search(repo: &Repo, args: &[&str]) -> Value {
+    repo.json(&[&["search"], args].concat())
+}
+
+fn names(v: &Value) -> Vec<String> {
+    v["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["qualified_name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn words_find_the_symbol_that_has_them_all_first() {
+    let repo = Repo::from_fixture("python");
+    repo.index();
+    let v = search(&repo, &["loyalty", "discount", "rate"]);
+    assert_eq!(v["mode"], "lexical");
+    assert_eq!(
+        v["terms"],
+        serde_json::json!(["loyalty", "discount", "rate"])
+    );
+    let hits = v["hits"].as_array().unwrap();
+    let first = &hits[0];
+    assert_eq!(first["qualified_name"], "shop/pricing.py::loyalty_rate");
+    assert_eq!(first["name"], "loyalty_rate");
+    assert_eq!(first["kind"], "function");
+    assert_eq!(first["file"], "shop/pricing.py");
+    assert_eq!(
+        (first["line"].as_u64(), first["end_line"].as_u64()),
+        (Some(35), Some(37))
+    );
+    assert_eq!(first["rank"], 1);
+    // Scores never rise down the list; every hit shares a word with the query.
+    let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert!(scores.iter().all(|&s| s > 0.0), "{scores:?}");
+    for h in hits {
+        let text = format!(
+            "{} {} {}",
+            h["qualified_name"],
+            h["signature"],
+            h["doc"].as_str().unwrap_or("")
+        )
+        .to_lowercase();
+        assert!(
+            ["loyalty", "discount", "rate"]
+                .iter()
+                .any(|w| text.contains(w)),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn identifiers_are_split_into_words() {
+    let repo = Repo::from_fixture("typescript");
+    repo.index();
+    // `applyDiscount` is found by its camelCase name and by its words.
+    assert_eq!(
+        names(&search(&repo, &["applyDiscount"]))[0],
+        "src/pricing.ts::applyDiscount"
+    );
+    assert_eq!(
+        names(&search(&repo, &["apply_discount"]))[0],
+        "src/pricing.ts::applyDiscount"
+    );
+    assert_eq!(
+        names(&search(&repo, &["apply", "discount"]))[0],
+        "src/pricing.ts::applyDiscount"
+    );
+}
+
+#[test]
+fn filters_and_limit() {
+    let repo = Repo::from_fixture("python");
+    repo.index();
+    let all = names(&search(&repo, &["cart", "total", "--limit", "50"]));
+    assert!(all.len() > 3, "{all:?}");
+    let v = search(
+        &repo,
+        &["cart", "total", "--kind", "method", "--limit", "50"],
+    );
+    assert!(v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["kind"] == "method"));
+    assert!(!names(&v).is_empty());
+    let v = search(
+        &repo,
+        &["cart", "total", "--path", "tests/", "--limit", "50"],
+    );
+    assert!(
+        names(&v).iter().all(|n| n.starts_with("tests/")),
+        "{:?}",
+        names(&v)
+    );
+    assert!(!names(&v).is_empty());
+    let v = search(&repo, &["cart", "total", "--limit", "2"]);
+    assert_eq!(names(&v), all[..2].to_vec());
+    // Another language: nothing, and that is not an error.
+    let v = search(&repo, &["cart", "--lang", "go"]);
+    assert!(names(&v).is_empty());
+    let out = repo.cmd().args(["search", "zzqqxx"]).assert().success();
+    assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("No symbol matches"));
+    repo.cmd()
+        .args(["search", "x", "--kind", "widget"])
+        .assert()
+        .code(2);
+    Repo::empty().cmd().args(["search", "x"]).assert().code(3);
+}
+
+#[test]
+fn context_lines_come_from_the_file() {
+    let repo = Repo::from_fixture("python");
+    repo.index();
+    let v = search(
+        &repo,
+        &["loyalty", "rate", "--context", "2", "--limit", "1"],
+    );
+    assert_eq!(
+        v["code"],
+        serde_json::json!([
+            "def loyalty_rate(years: int) -> float:\n    \"\"\"Discount rate for a customer of ``years`` standing.\"\"\""
+        ])
+    );
+    let out = repo
+        .cmd()
+        .args([
+            "search",
+            "loyalty",
+            "rate",
+            "--context",
+            "2",
+            "--limit",
+            "1",
+        ])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(
+        text.starts_with("1. shop/pricing.py::loyalty_rate (function) shop/pricing.py:35"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    def loyalty_rate(years: int) -> float:\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_centrality_prior_applies_once_the_graph_is_resolved() {
+    let repo = Repo::from_fixture("python");
+    repo.index();
+    let before = search(&repo, &["apply", "discount"]);
+    assert_eq!(before["centrality_prior"], false);
+    assert!(before["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["score"] == h["bm25"] && h["centrality"] == 0.0));
+    repo.cmd().args(["graph"]).assert().success(); // resolves
+    let after = search(&repo, &["apply", "discount"]);
+    assert_eq!(after["centrality_prior"], true);
+    for h in after["hits"].as_array().unwrap() {
+        let (s, b, c) = (
+            h["score"].as_f64().unwrap(),
+            h["bm25"].as_f64().unwrap(),
+            h["centrality"].as_f64().unwrap(),
+        );
+        assert!(c > 0.0, "{h}");
+        assert!((s - b * (1.0 + 0.1 * (1.0 + c).ln())).abs() < 1e-9, "{h}");
+    }
+}
