@@ -473,40 +473,46 @@ pub fn decode_graph(data: &[u8]) -> Option<GraphBlob> {
     })
 }
 
-/// The PageRank of every symbol (scaled so that the average is 1.0) from the graph
-/// blob, without decoding the rest of it.
+/// The PageRank of every symbol (scaled so that the average is 1.0) from the head of
+/// the graph blob, read alone (incremental blob I/O: the edges are not read).
 pub fn read_ranks(conn: &Connection, path: &Path) -> Result<Option<HashMap<i64, f32>>> {
-    let Some(data) = read_blob(conn, path, "graph")? else {
+    use std::io::Read;
+    let e = db_err(path);
+    let rowid: Option<i64> = conn
+        .query_row("SELECT rowid FROM blobs WHERE key = 'graph'", [], |r| r.get(0))
+        .map(Some)
+        .or_else(|err| match err {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            other => Err(other),
+        })
+        .map_err(&e)?;
+    let Some(rowid) = rowid else {
         return Ok(None);
     };
-    let mut d = match data.strip_prefix(GRAPH_MAGIC) {
-        Some(d) => d,
-        None => return Err(corrupt(path, "undecodable graph")),
-    };
-    let head = |d: &mut &[u8], n: usize| -> Option<Vec<u8>> {
-        let (a, b) = (d.get(..n)?, d.get(n..)?);
-        *d = b;
-        Some(a.to_vec())
-    };
-    let ranks = (|| {
-        let n = u32::from_le_bytes(head(&mut d, 4)?.try_into().ok()?) as usize;
-        let ids = head(&mut d, n.checked_mul(8)?)?;
-        let ranks = head(&mut d, n.checked_mul(4)?)?;
-        Some(
-            ids.chunks_exact(8)
-                .zip(ranks.chunks_exact(4))
-                .map(|(i, r)| {
-                    (
-                        i64::from_le_bytes(i.try_into().expect("8 bytes")),
-                        f32::from_le_bytes(r.try_into().expect("4 bytes")),
-                    )
-                })
-                .collect::<HashMap<i64, f32>>(),
-        )
-    })();
-    ranks
-        .map(Some)
-        .ok_or_else(|| corrupt(path, "undecodable graph"))
+    let mut blob = conn
+        .blob_open(rusqlite::DatabaseName::Main, "blobs", "data", rowid, true)
+        .map_err(&e)?;
+    let bad = |_| corrupt(path, "undecodable graph");
+    let mut head = [0u8; 8];
+    blob.read_exact(&mut head).map_err(bad)?;
+    if &head[..4] != GRAPH_MAGIC {
+        return Err(corrupt(path, "undecodable graph"));
+    }
+    let n = u32::from_le_bytes(head[4..8].try_into().expect("4 bytes")) as usize;
+    let mut data = vec![0u8; n * 12];
+    blob.read_exact(&mut data).map_err(bad)?;
+    let (ids, ranks) = data.split_at(n * 8);
+    Ok(Some(
+        ids.chunks_exact(8)
+            .zip(ranks.chunks_exact(4))
+            .map(|(i, r)| {
+                (
+                    i64::from_le_bytes(i.try_into().expect("8 bytes")),
+                    f32::from_le_bytes(r.try_into().expect("4 bytes")),
+                )
+            })
+            .collect(),
+    ))
 }
 
 pub fn read_blob(conn: &Connection, path: &Path, key: &str) -> Result<Option<Vec<u8>>> {
