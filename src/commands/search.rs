@@ -3,9 +3,7 @@
 use clap::Args;
 
 use leindex::core::search::{self, SearchReport};
-use leindex::core::store::SymbolFilter;
-
-use super::symbols::{parse_kind, parse_lang, path_filter};
+use super::symbols::FilterArgs;
 use super::{emit, emit_json, table, QueryArgs};
 
 #[derive(Debug, Args)]
@@ -25,15 +23,8 @@ pub struct SearchArgs {
     /// What to look for: words, identifiers, or a question
     #[arg(required = true, num_args = 1.., value_name = "QUERY")]
     pub query: Vec<String>,
-    /// Only these kinds (function, method, class, struct, enum, trait, interface, type, module, constant, macro)
-    #[arg(long, value_delimiter = ',', value_parser = parse_kind)]
-    pub kind: Vec<String>,
-    /// Only these languages (python, typescript, tsx, javascript, go, rust)
-    #[arg(long, value_delimiter = ',', value_parser = parse_lang)]
-    pub lang: Vec<String>,
-    /// Only files matching this glob or, without glob characters, under this path prefix
-    #[arg(long, value_name = "GLOB")]
-    pub path: Option<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// Show this many hits
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub limit: u64,
@@ -55,12 +46,7 @@ struct WithCode<'a> {
 
 pub fn run(a: SearchArgs) -> anyhow::Result<()> {
     let (root, store) = a.query_args.open()?;
-    let mut filter = SymbolFilter {
-        kinds: a.kind.clone(),
-        languages: a.lang.clone(),
-        ..Default::default()
-    };
-    path_filter(&a.path, &mut filter)?;
+    let filter = a.filters.filter()?;
     let ranks = search::current_ranks(&store)?;
     let query = a.query.join(" ");
     let report = search::search(&store, ranks.as_ref(), &query, &filter, a.limit as usize)?;

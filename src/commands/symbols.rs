@@ -5,10 +5,9 @@ use leindex::core::store::SymbolFilter;
 
 use super::{emit, emit_json, table, QueryArgs};
 
+/// The kind, language and path filters of `symbols` and `search`.
 #[derive(Debug, Args)]
-pub struct SymbolsArgs {
-    #[command(flatten)]
-    pub query: QueryArgs,
+pub struct FilterArgs {
     /// Only these kinds (function, method, class, struct, enum, trait, interface, type, module, constant, macro)
     #[arg(long, value_delimiter = ',', value_parser = parse_kind)]
     pub kind: Vec<String>,
@@ -18,6 +17,26 @@ pub struct SymbolsArgs {
     /// Only files matching this glob (`src/**/*.py`) or, without glob characters, under this path prefix
     #[arg(long, value_name = "GLOB")]
     pub path: Option<String>,
+}
+
+impl FilterArgs {
+    pub fn filter(&self) -> anyhow::Result<SymbolFilter> {
+        let mut f = SymbolFilter {
+            kinds: self.kind.clone(),
+            languages: self.lang.clone(),
+            ..Default::default()
+        };
+        path_filter(&self.path, &mut f)?;
+        Ok(f)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SymbolsArgs {
+    #[command(flatten)]
+    pub query: QueryArgs,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// Only symbols whose name or qualified name contains this text
     #[arg(long)]
     pub name: Option<String>,
@@ -26,7 +45,7 @@ pub struct SymbolsArgs {
     pub limit: Option<usize>,
 }
 
-pub fn parse_kind(s: &str) -> Result<String, String> {
+fn parse_kind(s: &str) -> Result<String, String> {
     SymbolKind::parse(s)
         .map(|k| k.as_str().to_string())
         .ok_or_else(|| {
@@ -71,13 +90,10 @@ pub fn path_filter(path: &Option<String>, f: &mut SymbolFilter) -> anyhow::Resul
 
 pub fn run(args: SymbolsArgs) -> anyhow::Result<()> {
     let (root, store) = args.query.open()?;
-    let mut filter = SymbolFilter {
-        kinds: args.kind.clone(),
-        languages: args.lang.clone(),
+    let filter = SymbolFilter {
         name: args.name.clone(),
-        ..Default::default()
+        ..args.filters.filter()?
     };
-    path_filter(&args.path, &mut filter)?;
     let mut symbols = store.symbols(&filter)?;
     let total = symbols.len();
     if let Some(limit) = args.limit {
