@@ -87,6 +87,7 @@ Register-ArgumentCompleter -Native -CommandName 'leindex' -ScriptBlock {
             [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'Only these kinds (function, method, class, struct, enum, trait, interface, type, module, constant, macro)')
             [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Only these languages (python, typescript, tsx, javascript, go, rust; typescript includes tsx)')
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Only files matching this glob (`src/**/*.py`) or, without glob characters, under this path prefix')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'How to rank: BM25 and embeddings blended, embeddings alone, or BM25 alone')
             [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show this many hits')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Print N lines of code of each hit (from the file as it is now)')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]')

@@ -487,7 +487,7 @@ _leindex() {
             return 0
             ;;
         leindex__subcmd__search)
-            opts="-h -V --kind --lang --path --limit --context --root --json --help --version"
+            opts="-h -V --kind --lang --path --mode --limit --context --root --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -503,6 +503,10 @@ _leindex() {
                     ;;
                 --path)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mode)
+                    COMPREPLY=($(compgen -W "hybrid semantic lexical" -- "${cur}"))
                     return 0
                     ;;
                 --limit)

@@ -79,6 +79,7 @@ set edit:completion:arg-completer[leindex] = {|@words|
             cand --kind 'Only these kinds (function, method, class, struct, enum, trait, interface, type, module, constant, macro)'
             cand --lang 'Only these languages (python, typescript, tsx, javascript, go, rust; typescript includes tsx)'
             cand --path 'Only files matching this glob (`src/**/*.py`) or, without glob characters, under this path prefix'
+            cand --mode 'How to rank: BM25 and embeddings blended, embeddings alone, or BM25 alone'
             cand --limit 'Show this many hits'
             cand --context 'Print N lines of code of each hit (from the file as it is now)'
             cand --root 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]'

@@ -64,6 +64,9 @@ complete -c leindex -n "__fish_leindex_using_subcommand outline" -s V -l version
 complete -c leindex -n "__fish_leindex_using_subcommand search" -l kind -d 'Only these kinds (function, method, class, struct, enum, trait, interface, type, module, constant, macro)' -r
 complete -c leindex -n "__fish_leindex_using_subcommand search" -l lang -d 'Only these languages (python, typescript, tsx, javascript, go, rust; typescript includes tsx)' -r
 complete -c leindex -n "__fish_leindex_using_subcommand search" -l path -d 'Only files matching this glob (`src/**/*.py`) or, without glob characters, under this path prefix' -r
+complete -c leindex -n "__fish_leindex_using_subcommand search" -l mode -d 'How to rank: BM25 and embeddings blended, embeddings alone, or BM25 alone' -r -f -a "hybrid\t''
+semantic\t''
+lexical\t''"
 complete -c leindex -n "__fish_leindex_using_subcommand search" -l limit -d 'Show this many hits' -r
 complete -c leindex -n "__fish_leindex_using_subcommand search" -l context -d 'Print N lines of code of each hit (from the file as it is now)' -r
 complete -c leindex -n "__fish_leindex_using_subcommand search" -l root -d 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]' -r -F

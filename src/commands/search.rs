@@ -2,9 +2,11 @@
 //! called (lexical: BM25 over names, split identifiers, signatures and doc comments).
 use clap::Args;
 
-use leindex::core::search::{self, SearchReport};
 use super::symbols::FilterArgs;
 use super::{emit, emit_json, table, QueryArgs};
+use leindex::core::embed::{self, Embedder};
+use leindex::core::search::{self, SearchReport};
+use leindex::core::vectors;
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -25,6 +27,9 @@ pub struct SearchArgs {
     pub query: Vec<String>,
     #[command(flatten)]
     pub filters: FilterArgs,
+    /// How to rank: BM25 and embeddings blended, embeddings alone, or BM25 alone
+    #[arg(long, value_enum, default_value = "hybrid")]
+    pub mode: ModeArg,
     /// Show this many hits
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
     pub limit: u64,
@@ -33,6 +38,13 @@ pub struct SearchArgs {
     pub context: usize,
     #[command(flatten)]
     pub query_args: QueryArgs,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ModeArg {
+    Hybrid,
+    Semantic,
+    Lexical,
 }
 
 #[derive(serde::Serialize)]
@@ -45,11 +57,56 @@ struct WithCode<'a> {
 }
 
 pub fn run(a: SearchArgs) -> anyhow::Result<()> {
-    let (root, store) = a.query_args.open()?;
+    let (root, mut store) = a.query_args.open()?;
     let filter = a.filters.filter()?;
     let ranks = search::current_ranks(&store)?;
     let query = a.query.join(" ");
-    let report = search::search(&store, ranks.as_ref(), &query, &filter, a.limit as usize)?;
+    let mode = match a.mode {
+        ModeArg::Hybrid => search::Mode::Hybrid,
+        ModeArg::Semantic => search::Mode::Semantic,
+        ModeArg::Lexical => search::Mode::Lexical,
+    };
+    let mut vectors = None;
+    let mut model = None;
+    if mode != search::Mode::Lexical {
+        let m = embed::default_model()?;
+        let t = std::time::Instant::now();
+        let (v, report) = vectors::ensure_vectors(&mut store, &root, &m)?;
+        let stats = report.stats;
+        if let Some(old) = &report.replaced_model {
+            eprintln!(
+                "the embedding model changed ({old} -> {}): every symbol is embedded again",
+                m.model_id()
+            );
+        }
+        if stats.embedded > 0 {
+            eprintln!(
+                "embedded {} symbols with {} ({} kept from before) in {:.1}s",
+                stats.embedded,
+                m.model_id(),
+                stats.reused,
+                t.elapsed().as_secs_f64()
+            );
+        }
+        vectors = Some(v);
+        model = Some(m);
+    }
+    let semantic = match (&vectors, &model) {
+        (Some(v), Some(m)) => Some(search::Semantic {
+            vectors: v,
+            query: m.embed(&query),
+        }),
+        _ => None,
+    };
+    let report = search::search(
+        &store,
+        ranks.as_ref(),
+        &query,
+        &filter,
+        a.limit as usize,
+        mode,
+        semantic.as_ref(),
+    )?;
     let code: Vec<Option<String>> = if a.context > 0 {
         report
             .hits

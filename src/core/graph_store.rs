@@ -479,7 +479,9 @@ pub fn read_ranks(conn: &Connection, path: &Path) -> Result<Option<HashMap<i64, 
     use std::io::Read;
     let e = db_err(path);
     let rowid: Option<i64> = conn
-        .query_row("SELECT rowid FROM blobs WHERE key = 'graph'", [], |r| r.get(0))
+        .query_row("SELECT rowid FROM blobs WHERE key = 'graph'", [], |r| {
+            r.get(0)
+        })
         .map(Some)
         .or_else(|err| match err {
             rusqlite::Error::QueryReturnedNoRows => Ok(None),

@@ -218,6 +218,7 @@ pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<
             let f = &summary.files;
             if f.new + f.changed + f.removed > 0 {
                 writer.set_meta(GRAPH_STALE, "1")?;
+                writer.set_meta(crate::core::vectors::VECTORS_STALE, "1")?;
             }
             finish_meta(&writer, started, started_ns)?;
             writer.commit()?;
@@ -245,6 +246,7 @@ pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<
                 write_all(&writer, run, &mut summary)?;
                 // Resolution runs on first use (`ensure_linked`), as after incremental runs.
                 writer.set_meta(GRAPH_STALE, "1")?;
+                writer.set_meta(crate::core::vectors::VECTORS_STALE, "1")?;
                 finish_meta(&writer, started, started_ns)?;
                 writer.commit()?;
                 store.finish_build()?;

@@ -4,6 +4,7 @@
 //! what to do next.
 pub mod churn;
 pub mod context;
+pub mod embed;
 pub mod error;
 pub mod graph;
 pub mod graph_store;
@@ -15,6 +16,7 @@ pub mod resolve;
 pub mod search;
 pub mod store;
 pub mod tokens;
+pub mod vectors;
 pub mod walk;
 
 pub use error::{Error, Result};

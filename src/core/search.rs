@@ -7,6 +7,7 @@ use crate::core::lang::split_identifier;
 use std::collections::HashMap;
 
 use crate::core::store::{db_err, Store, SymbolFilter, SymbolRecord};
+use crate::core::vectors::VectorIndex;
 use serde::Serialize;
 
 /// Words too common in questions to say anything about code.
@@ -82,6 +83,9 @@ pub struct SearchHit {
     pub score: f64,
     /// BM25 (FTS5's, negated: higher is better).
     pub bm25: f64,
+    /// Cosine of the query's and the symbol's vectors (semantic and hybrid modes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cosine: Option<f64>,
     pub centrality: f64,
     #[serde(flatten)]
     pub symbol: SymbolRecord,
@@ -90,6 +94,8 @@ pub struct SearchHit {
 #[derive(Debug, Serialize)]
 pub struct SearchReport {
     pub query: String,
+    /// The mode that ranked: `lexical`, or `semantic`/`hybrid` when the query had a
+    /// vector (a query with no word the model knows falls back to `lexical`).
     pub mode: &'static str,
     /// Whether the centrality prior was applied (the graph is resolved and current).
     pub centrality_prior: bool,
@@ -107,33 +113,136 @@ pub fn current_ranks(store: &Store) -> Result<Option<HashMap<i64, f32>>> {
     crate::core::graph_store::read_ranks(store.conn(), store.db_file())
 }
 
-/// The best `limit` symbols for `query` through `filter`: BM25 over the FTS table,
-/// then the centrality prior when the graph is resolved (`ranks`, per symbol id).
+/// Which retrieval ranks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Lexical,
+    Semantic,
+    Hybrid,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Lexical => "lexical",
+            Mode::Semantic => "semantic",
+            Mode::Hybrid => "hybrid",
+        }
+    }
+}
+
+/// Weight of BM25 in the hybrid blend of z-scored BM25 and cosine scores (the rest is
+/// the cosine's), chosen on a development split (benches/search, MODEL.md).
+pub const BM25_WEIGHT: f64 = 0.15;
+
+/// The semantic half: the symbol vectors and the query's vector.
+pub struct Semantic<'a> {
+    pub vectors: &'a VectorIndex,
+    /// `None` when no word of the query is in the model's vocabulary.
+    pub query: Option<Vec<f32>>,
+}
+
+/// Mean and standard deviation (1 when the values do not vary).
+fn moments(v: &[f64]) -> (f64, f64) {
+    if v.is_empty() {
+        return (0.0, 1.0);
+    }
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n;
+    let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n).sqrt();
+    (mean, if sd > 1e-12 { sd } else { 1.0 })
+}
+
+/// The best `limit` symbols for `query` through `filter`.
+///
+/// Lexical: BM25 x (1 + 0.1 ln(1 + centrality)). Semantic and hybrid: the candidates
+/// (the best BM25 hits and the nearest vectors) get z-scores of BM25 and of cosine over
+/// the candidates, blended as `BM25_WEIGHT` z(BM25) + (1 - `BM25_WEIGHT`) z(cosine)
+/// (semantic: z(cosine) alone), plus 0.1 ln(1 + centrality). The centrality prior
+/// applies when the graph is resolved (`ranks`, per symbol id).
 pub fn search(
     store: &Store,
     ranks: Option<&HashMap<i64, f32>>,
     query: &str,
     filter: &SymbolFilter,
     limit: usize,
+    mode: Mode,
+    semantic: Option<&Semantic>,
 ) -> Result<SearchReport> {
-    // Filters apply after the FTS ranking: take enough candidates for them to keep `limit`.
-    let want = limit.saturating_mul(20).max(200);
-    let found = lexical(store, query, want)?;
+    // Filters apply after ranking: take enough candidates for them to keep `limit`.
+    let filtered = !filter.kinds.is_empty()
+        || !filter.languages.is_empty()
+        || filter.path.is_some()
+        || filter.path_prefix.is_some();
+    let want = limit
+        .saturating_mul(20)
+        .max(if filtered { 2000 } else { 200 });
+    let found = if mode == Mode::Semantic {
+        Vec::new()
+    } else {
+        lexical(store, query, want)?
+    };
     let bm25: HashMap<i64, f64> = found.iter().map(|h| (h.id, h.score)).collect();
-    let ids: Vec<i64> = found.iter().map(|h| h.id).collect();
+    let mut ids: Vec<i64> = found.iter().map(|h| h.id).collect();
+    let mut cosine: HashMap<i64, f64> = HashMap::new();
+    if let (Some(sem), true) = (semantic, mode != Mode::Lexical) {
+        if let Some(q) = sem.query.as_deref() {
+            for (id, c) in sem.vectors.nearest(q, want) {
+                cosine.insert(id, f64::from(c));
+                ids.push(id);
+            }
+            for id in &ids {
+                if !cosine.contains_key(id) {
+                    if let Some(c) = sem.vectors.score_of(*id, q) {
+                        cosine.insert(*id, f64::from(c));
+                    }
+                }
+            }
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    let centrality = |id: i64| {
+        ranks
+            .and_then(|r| r.get(&id))
+            .map_or(0.0, |&r| f64::from(r))
+    };
+    let (bm, bs) = moments(
+        &ids.iter()
+            .map(|id| bm25.get(id).copied().unwrap_or(0.0))
+            .collect::<Vec<_>>(),
+    );
+    let (cm, cs) = moments(
+        &ids.iter()
+            .filter_map(|id| cosine.get(id).copied())
+            .collect::<Vec<_>>(),
+    );
     let mut hits: Vec<SearchHit> = store
         .symbols_by_id(&ids)?
         .into_iter()
         .filter(|s| filter.matches(s))
         .map(|s| {
             let b = bm25.get(&s.id).copied().unwrap_or(0.0);
-            let c = ranks
-                .and_then(|r| r.get(&s.id))
-                .map_or(0.0, |&r| f64::from(r));
+            let c = centrality(s.id);
+            let cos = cosine.get(&s.id).copied();
+            let score = match (mode, cos) {
+                (Mode::Lexical, _) | (_, None) if cosine.is_empty() => {
+                    b * (1.0 + CENTRALITY_PRIOR * (1.0 + c).ln())
+                }
+                (Mode::Semantic, cos) => {
+                    (cos.unwrap_or(cm - 3.0 * cs) - cm) / cs + CENTRALITY_PRIOR * (1.0 + c).ln()
+                }
+                (_, cos) => {
+                    let zb = (b - bm) / bs;
+                    let zc = (cos.unwrap_or(cm - 3.0 * cs) - cm) / cs;
+                    BM25_WEIGHT * zb + (1.0 - BM25_WEIGHT) * zc + CENTRALITY_PRIOR * (1.0 + c).ln()
+                }
+            };
             SearchHit {
                 rank: 0,
-                score: b * (1.0 + CENTRALITY_PRIOR * (1.0 + c).ln()),
+                score,
                 bm25: b,
+                cosine: cos,
                 centrality: c,
                 symbol: s,
             }
@@ -151,7 +260,11 @@ pub fn search(
     }
     Ok(SearchReport {
         query: query.to_string(),
-        mode: "lexical",
+        mode: if cosine.is_empty() {
+            "lexical"
+        } else {
+            mode.as_str()
+        },
         centrality_prior: ranks.is_some(),
         terms: terms(query),
         hits,

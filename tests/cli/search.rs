@@ -10,6 +10,11 @@ fn search(repo: &Repo, args: &[&str]) -> Value {
     repo.json(&[&["search"], args].concat())
 }
 
+/// `search --mode lexical`: BM25 and the centrality prior only.
+fn lexical(repo: &Repo, args: &[&str]) -> Value {
+    repo.json(&[&["search", "--mode", "lexical"], args].concat())
+}
+
 fn names(v: &Value) -> Vec<String> {
     v["hits"]
         .as_array()
@@ -23,7 +28,7 @@ fn names(v: &Value) -> Vec<String> {
 fn words_find_the_symbol_that_has_them_all_first() {
     let repo = Repo::from_fixture("python");
     repo.index();
-    let v = search(&repo, &["loyalty", "discount", "rate"]);
+    let v = lexical(&repo, &["loyalty", "discount", "rate"]);
     assert_eq!(v["mode"], "lexical");
     assert_eq!(
         v["terms"],
@@ -84,7 +89,7 @@ fn identifiers_are_split_into_words() {
 fn filters_and_limit() {
     let repo = Repo::from_fixture("python");
     repo.index();
-    let all = names(&search(&repo, &["cart", "total", "--limit", "50"]));
+    let all = names(&lexical(&repo, &["cart", "total", "--limit", "50"]));
     assert!(all.len() > 3, "{all:?}");
     let v = search(
         &repo,
@@ -106,12 +111,16 @@ fn filters_and_limit() {
         names(&v)
     );
     assert!(!names(&v).is_empty());
-    let v = search(&repo, &["cart", "total", "--limit", "2"]);
+    let v = lexical(&repo, &["cart", "total", "--limit", "2"]);
     assert_eq!(names(&v), all[..2].to_vec());
     // Another language: nothing, and that is not an error.
     let v = search(&repo, &["cart", "--lang", "go"]);
     assert!(names(&v).is_empty());
-    let out = repo.cmd().args(["search", "zzqqxx"]).assert().success();
+    let out = repo
+        .cmd()
+        .args(["search", "zzqqxx", "--mode", "lexical"])
+        .assert()
+        .success();
     assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("No symbol matches"));
     repo.cmd()
         .args(["search", "x", "--kind", "widget"])
@@ -162,7 +171,7 @@ fn context_lines_come_from_the_file() {
 fn the_centrality_prior_applies_once_the_graph_is_resolved() {
     let repo = Repo::from_fixture("python");
     repo.index();
-    let before = search(&repo, &["apply", "discount"]);
+    let before = lexical(&repo, &["apply", "discount"]);
     assert_eq!(before["centrality_prior"], false);
     assert!(before["hits"]
         .as_array()
@@ -170,7 +179,7 @@ fn the_centrality_prior_applies_once_the_graph_is_resolved() {
         .iter()
         .all(|h| h["score"] == h["bm25"] && h["centrality"] == 0.0));
     repo.cmd().args(["graph"]).assert().success(); // resolves
-    let after = search(&repo, &["apply", "discount"]);
+    let after = lexical(&repo, &["apply", "discount"]);
     assert_eq!(after["centrality_prior"], true);
     for h in after["hits"].as_array().unwrap() {
         let (s, b, c) = (
@@ -180,5 +189,87 @@ fn the_centrality_prior_applies_once_the_graph_is_resolved() {
         );
         assert!(c > 0.0, "{h}");
         assert!((s - b * (1.0 + 0.1 * (1.0 + c).ln())).abs() < 1e-9, "{h}");
+    }
+}
+
+#[test]
+fn hybrid_search_embeds_once_then_only_what_changed() {
+    let repo = Repo::from_fixture("python");
+    repo.index();
+    let run = |args: &[&str]| {
+        let out = repo
+            .cmd()
+            .args(["search", "--json"])
+            .args(args)
+            .assert()
+            .success();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        (crate::common::parse_json(out.get_output()), stderr)
+    };
+    let symbols = repo.symbols()["symbols"].as_array().unwrap().len();
+    let (v, stderr) = run(&["loyalty", "discount"]);
+    assert!(
+        stderr.contains(&format!(
+            "embedded {symbols} symbols with leindex-code-v1 (0 kept"
+        )),
+        "{stderr}"
+    );
+    assert_eq!(v["mode"], "hybrid");
+    let hits = v["hits"].as_array().unwrap();
+    assert!(hits.iter().any(|h| h["cosine"].is_number()), "{v}");
+    let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert_eq!(repo.status()["model_id"], "leindex-code-v1");
+    // Nothing changed: nothing embedded.
+    let (_, stderr) = run(&["loyalty", "discount"]);
+    assert!(!stderr.contains("embedded"), "{stderr}");
+    // One new function: it alone is embedded; the rest is kept.
+    repo.append(
+        "shop/pricing.py",
+        "\n\ndef seasonal_rate(month: int) -> float:\n    return 0.1 if month == 12 else 0.0\n",
+    );
+    repo.index();
+    let (v, stderr) = run(&["seasonal", "rate"]);
+    assert!(
+        stderr.contains(&format!(
+            "embedded 1 symbols with leindex-code-v1 ({symbols} kept"
+        )),
+        "{stderr}"
+    );
+    assert_eq!(names(&v)[0], "shop/pricing.py::seasonal_rate");
+    // Semantic alone ranks by cosine.
+    let (v, _) = run(&["seasonal", "rate", "--mode", "semantic"]);
+    assert_eq!(v["mode"], "semantic");
+    assert!(v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["cosine"].is_number()));
+}
+
+#[test]
+fn the_shipped_model_finds_code_by_meaning() {
+    let repo = Repo::from_fixture("python");
+    repo.index();
+    // "loyal" is not a word of the code ("loyalty" is), nor is "basket": the shipped
+    // model (models/leindex-code-v1) still ranks the right symbol first.
+    let cases = [
+        (
+            &[
+                "how", "many", "years", "a", "customer", "has", "been", "loyal",
+            ][..],
+            "shop/pricing.py::loyalty_rate",
+        ),
+        (
+            &["add", "an", "item", "to", "the", "basket"],
+            "shop/cart.py::Cart.add",
+        ),
+    ];
+    for (q, want) in cases {
+        for mode in ["hybrid", "semantic"] {
+            let v = search(&repo, &[q, &["--mode", mode]].concat());
+            assert_eq!(v["mode"], mode);
+            assert_eq!(names(&v)[0], want, "{q:?} {mode}");
+        }
     }
 }
