@@ -8,7 +8,8 @@
 //! timing. Runs, each LEINDEX_BENCH_REPS times (default 5): `hotspots` (by symbol and
 //! by file, without git); `context` of 20 symbols (the 10 most central functions and
 //! 10 picked evenly by id) at budgets 4000 and 16000; `context` of 5 natural-language
-//! queries at 4000. Prints the median, 90th percentile and maximum per kind of run.
+//! queries at 4000; `search` of the same queries, hybrid and lexical. Prints the
+//! median, 90th percentile and maximum per kind of run.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -63,6 +64,13 @@ fn main() {
     let status: serde_json::Value = serde_json::from_slice(&out.stdout).expect("status JSON");
     println!("corpus {}: {} symbols", root.display(), status["symbols"]);
     run(bin, &root, &["hotspots", "--no-git", "--limit", "1"]);
+    // Embed every symbol once (the first search after an index run does).
+    let t = Instant::now();
+    run(bin, &root, &["search", "warm", "up"]);
+    println!(
+        "first search (embeds what changed): {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
     // Targets: the most central functions and some picked evenly.
     let out = Command::new(bin)
         .args([
@@ -99,6 +107,8 @@ fn main() {
     let mut c4 = Vec::new();
     let mut c16 = Vec::new();
     let mut cq = Vec::new();
+    let mut sh = Vec::new();
+    let mut sl = Vec::new();
     let queries = [
         "parse the configuration file",
         "retry a failed request with backoff",
@@ -127,6 +137,12 @@ fn main() {
                 &root,
                 &["context", q, "--budget", "4000", "--json"],
             ));
+            sh.push(run(bin, &root, &["search", q, "--json"]));
+            sl.push(run(
+                bin,
+                &root,
+                &["search", q, "--mode", "lexical", "--json"],
+            ));
         }
     }
     report("hotspots (by symbol, no git)", hs);
@@ -134,4 +150,6 @@ fn main() {
     report("context SYMBOL --budget 4000", c4);
     report("context SYMBOL --budget 16000", c16);
     report("context QUERY --budget 4000", cq);
+    report("search QUERY (hybrid)", sh);
+    report("search QUERY --mode lexical", sl);
 }

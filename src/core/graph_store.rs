@@ -475,7 +475,7 @@ pub fn decode_graph(data: &[u8]) -> Option<GraphBlob> {
 
 /// The PageRank of every symbol (scaled so that the average is 1.0) from the head of
 /// the graph blob, read alone (incremental blob I/O: the edges are not read).
-pub fn read_ranks(conn: &Connection, path: &Path) -> Result<Option<HashMap<i64, f32>>> {
+pub fn read_ranks(conn: &Connection, path: &Path) -> Result<Option<Ranks>> {
     use std::io::Read;
     let e = db_err(path);
     let rowid: Option<i64> = conn
@@ -504,17 +504,30 @@ pub fn read_ranks(conn: &Connection, path: &Path) -> Result<Option<HashMap<i64, 
     let mut data = vec![0u8; n * 12];
     blob.read_exact(&mut data).map_err(bad)?;
     let (ids, ranks) = data.split_at(n * 8);
-    Ok(Some(
-        ids.chunks_exact(8)
-            .zip(ranks.chunks_exact(4))
-            .map(|(i, r)| {
-                (
-                    i64::from_le_bytes(i.try_into().expect("8 bytes")),
-                    f32::from_le_bytes(r.try_into().expect("4 bytes")),
-                )
-            })
+    Ok(Some(Ranks {
+        ids: ids
+            .chunks_exact(8)
+            .map(|c| i64::from_le_bytes(c.try_into().expect("8 bytes")))
             .collect(),
-    ))
+        ranks: ranks
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
+            .collect(),
+    }))
+}
+
+/// PageRank by symbol id (ids sorted, as the graph blob keeps them).
+pub struct Ranks {
+    ids: Vec<i64>,
+    ranks: Vec<f32>,
+}
+
+impl Ranks {
+    /// The centrality of a symbol (1.0 = average), if the graph has it.
+    pub fn get(&self, id: i64) -> Option<f64> {
+        let i = self.ids.binary_search(&id).ok()?;
+        Some(f64::from(self.ranks[i]))
+    }
 }
 
 pub fn read_blob(conn: &Connection, path: &Path, key: &str) -> Result<Option<Vec<u8>>> {

@@ -6,6 +6,7 @@ use crate::core::error::Result;
 use crate::core::lang::split_identifier;
 use std::collections::HashMap;
 
+use crate::core::graph_store::Ranks;
 use crate::core::store::{db_err, Store, SymbolFilter, SymbolRecord};
 use crate::core::vectors::VectorIndex;
 use serde::Serialize;
@@ -106,7 +107,7 @@ pub struct SearchReport {
 
 /// The centrality of every symbol when the stored graph is current (an index run
 /// leaves it stale until a command resolves it: search does not wait for that).
-pub fn current_ranks(store: &Store) -> Result<Option<HashMap<i64, f32>>> {
+pub fn current_ranks(store: &Store) -> Result<Option<Ranks>> {
     if !crate::core::index::graph_is_current(store)? {
         return Ok(None);
     }
@@ -162,7 +163,7 @@ fn moments(v: &[f64]) -> (f64, f64) {
 /// applies when the graph is resolved (`ranks`, per symbol id).
 pub fn search(
     store: &Store,
-    ranks: Option<&HashMap<i64, f32>>,
+    ranks: Option<&Ranks>,
     query: &str,
     filter: &SymbolFilter,
     limit: usize,
@@ -202,11 +203,7 @@ pub fn search(
     }
     ids.sort_unstable();
     ids.dedup();
-    let centrality = |id: i64| {
-        ranks
-            .and_then(|r| r.get(&id))
-            .map_or(0.0, |&r| f64::from(r))
-    };
+    let centrality = |id: i64| ranks.and_then(|r| r.get(id)).unwrap_or(0.0);
     let (bm, bs) = moments(
         &ids.iter()
             .map(|id| bm25.get(id).copied().unwrap_or(0.0))

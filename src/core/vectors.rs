@@ -15,7 +15,7 @@ use crate::core::embed::Embedder;
 use crate::core::error::Result;
 use crate::core::store::{db_err, Store};
 
-const MAGIC: &[u8; 4] = b"LXV1";
+const MAGIC: &[u8; 4] = b"LXV2";
 /// Bytes of a body hash (BLAKE3).
 const HASH: usize = 32;
 /// Bytes of a symbol's code embedded at most (the start of a long body says the most).
@@ -150,20 +150,20 @@ impl VectorIndex {
         Some(dot * self.scales[i])
     }
 
+    /// `LXV2`, u32 length + model id, u32 dimension, u32 count n, then column by
+    /// column: n ids (i64), n scales (f32), n x dim int8 values, n body hashes.
     fn encode(&self) -> Vec<u8> {
         let n = self.ids.len();
-        let mut out = Vec::with_capacity(16 + self.model_id.len() + n * (8 + HASH + 4 + self.dim));
+        let mut out = Vec::with_capacity(16 + self.model_id.len() + n * (8 + 4 + self.dim + HASH));
         out.extend_from_slice(MAGIC);
         out.extend((self.model_id.len() as u32).to_le_bytes());
         out.extend_from_slice(self.model_id.as_bytes());
         out.extend((self.dim as u32).to_le_bytes());
         out.extend((n as u32).to_le_bytes());
-        for i in 0..n {
-            out.extend(self.ids[i].to_le_bytes());
-            out.extend_from_slice(&self.hashes[i]);
-            out.extend(self.scales[i].to_le_bytes());
-            out.extend(self.row(i).iter().map(|&x| x as u8));
-        }
+        out.extend(self.ids.iter().flat_map(|i| i.to_le_bytes()));
+        out.extend(self.scales.iter().flat_map(|s| s.to_le_bytes()));
+        out.extend(self.data.iter().map(|&x| x as u8));
+        out.extend(self.hashes.iter().flatten());
         out
     }
 
@@ -179,19 +179,33 @@ impl VectorIndex {
         let model_id = String::from_utf8(take(len)?.to_vec()).ok()?;
         let dim = u32_(take(4)?);
         let n = u32_(take(4)?);
-        let mut v = VectorIndex::empty(&model_id, dim);
-        for _ in 0..n {
-            v.ids
-                .push(i64::from_le_bytes(take(8)?.try_into().expect("8 bytes")));
-            v.hashes.push(take(HASH)?.try_into().ok()?);
-            v.scales
-                .push(f32::from_le_bytes(take(4)?.try_into().expect("4 bytes")));
-            v.data.extend(take(dim)?.iter().map(|&b| b as i8));
-        }
+        let ids = take(n.checked_mul(8)?)?
+            .chunks_exact(8)
+            .map(|c| i64::from_le_bytes(c.try_into().expect("8 bytes")))
+            .collect();
+        let scales = take(n.checked_mul(4)?)?
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
+            .collect();
+        let data = take(n.checked_mul(dim)?)?
+            .iter()
+            .map(|&b| b as i8)
+            .collect();
+        let hashes = take(n.checked_mul(HASH)?)?
+            .chunks_exact(HASH)
+            .map(|c| c.try_into().expect("HASH bytes"))
+            .collect();
         if !d.is_empty() {
             return None;
         }
-        Some(v)
+        Some(VectorIndex {
+            model_id,
+            dim,
+            ids,
+            hashes,
+            scales,
+            data,
+        })
     }
 }
 
