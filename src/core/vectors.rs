@@ -115,15 +115,7 @@ impl VectorIndex {
     pub fn nearest(&self, q: &[f32], k: usize) -> Vec<(i64, f32)> {
         let mut scored: Vec<(i64, f32)> = (0..self.ids.len())
             .filter(|&i| self.scales[i] > 0.0)
-            .map(|i| {
-                let dot: f32 = self
-                    .row(i)
-                    .iter()
-                    .zip(q)
-                    .map(|(&a, b)| f32::from(a) * b)
-                    .sum();
-                (self.ids[i], dot * self.scales[i])
-            })
+            .map(|i| (self.ids[i], self.cosine(i, q)))
             .collect();
         let k = k.min(scored.len());
         if k == 0 {
@@ -138,16 +130,18 @@ impl VectorIndex {
     /// The cosine of `q` with the vector of symbol `id`, if it has one.
     pub fn score_of(&self, id: i64, q: &[f32]) -> Option<f32> {
         let i = self.ids.binary_search(&id).ok()?;
-        if self.scales[i] == 0.0 {
-            return None;
-        }
+        (self.scales[i] > 0.0).then(|| self.cosine(i, q))
+    }
+
+    /// The cosine of row `i` with the unit vector `q`.
+    fn cosine(&self, i: usize, q: &[f32]) -> f32 {
         let dot: f32 = self
             .row(i)
             .iter()
             .zip(q)
             .map(|(&a, b)| f32::from(a) * b)
             .sum();
-        Some(dot * self.scales[i])
+        dot * self.scales[i]
     }
 
     /// `LXV2`, u32 length + model id, u32 dimension, u32 count n, then column by
