@@ -405,14 +405,7 @@ pub fn decode_graph(data: &[u8]) -> Option<GraphBlob> {
         Some(u32::from_le_bytes(take(d, 4)?.try_into().ok()?))
     }
     let n_sym = u32_(&mut d)? as usize;
-    let ids: Vec<i64> = take(&mut d, n_sym.checked_mul(8)?)?
-        .chunks_exact(8)
-        .map(|c| i64::from_le_bytes(c.try_into().expect("8 bytes")))
-        .collect();
-    let ranks: Vec<f32> = take(&mut d, n_sym.checked_mul(4)?)?
-        .chunks_exact(4)
-        .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
-        .collect();
+    let Ranks { ids, ranks } = Ranks::decode(take(&mut d, n_sym.checked_mul(12)?)?);
     let facts: Vec<SymbolFacts> = take(&mut d, n_sym.checked_mul(16)?)?
         .chunks_exact(16)
         .map(|c| {
@@ -503,17 +496,7 @@ pub fn read_ranks(conn: &Connection, path: &Path) -> Result<Option<Ranks>> {
     let n = u32::from_le_bytes(head[4..8].try_into().expect("4 bytes")) as usize;
     let mut data = vec![0u8; n * 12];
     blob.read_exact(&mut data).map_err(bad)?;
-    let (ids, ranks) = data.split_at(n * 8);
-    Ok(Some(Ranks {
-        ids: ids
-            .chunks_exact(8)
-            .map(|c| i64::from_le_bytes(c.try_into().expect("8 bytes")))
-            .collect(),
-        ranks: ranks
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
-            .collect(),
-    }))
+    Ok(Some(Ranks::decode(&data)))
 }
 
 /// PageRank by symbol id (ids sorted, as the graph blob keeps them).
@@ -523,6 +506,21 @@ pub struct Ranks {
 }
 
 impl Ranks {
+    /// The blob's ids (n i64) then ranks (n f32), n = `data.len() / 12`.
+    fn decode(data: &[u8]) -> Ranks {
+        let (ids, ranks) = data.split_at(data.len() / 12 * 8);
+        Ranks {
+            ids: ids
+                .chunks_exact(8)
+                .map(|c| i64::from_le_bytes(c.try_into().expect("8 bytes")))
+                .collect(),
+            ranks: ranks
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
+                .collect(),
+        }
+    }
+
     /// The centrality of a symbol (1.0 = average), if the graph has it.
     pub fn get(&self, id: i64) -> Option<f64> {
         let i = self.ids.binary_search(&id).ok()?;

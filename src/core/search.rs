@@ -222,18 +222,15 @@ pub fn search(
             let b = bm25.get(&s.id).copied().unwrap_or(0.0);
             let c = centrality(s.id);
             let cos = cosine.get(&s.id).copied();
-            let score = match (mode, cos) {
-                (Mode::Lexical, _) | (_, None) if cosine.is_empty() => {
-                    b * (1.0 + CENTRALITY_PRIOR * (1.0 + c).ln())
-                }
-                (Mode::Semantic, cos) => {
-                    (cos.unwrap_or(cm - 3.0 * cs) - cm) / cs + CENTRALITY_PRIOR * (1.0 + c).ln()
-                }
-                (_, cos) => {
-                    let zb = (b - bm) / bs;
-                    let zc = (cos.unwrap_or(cm - 3.0 * cs) - cm) / cs;
-                    BM25_WEIGHT * zb + (1.0 - BM25_WEIGHT) * zc + CENTRALITY_PRIOR * (1.0 + c).ln()
-                }
+            let prior = CENTRALITY_PRIOR * (1.0 + c).ln();
+            // A candidate without a vector counts as 3 deviations below the mean cosine.
+            let zc = (cos.unwrap_or(cm - 3.0 * cs) - cm) / cs;
+            let score = if cosine.is_empty() {
+                b * (1.0 + prior)
+            } else if mode == Mode::Semantic {
+                zc + prior
+            } else {
+                BM25_WEIGHT * (b - bm) / bs + (1.0 - BM25_WEIGHT) * zc + prior
             };
             SearchHit {
                 rank: 0,

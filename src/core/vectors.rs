@@ -218,30 +218,28 @@ pub fn ensure_vectors(
     let stored = crate::core::graph_store::read_blob(store.conn(), &path, "vectors")?
         .and_then(|d| VectorIndex::decode(&d));
     let stale = store.meta()?.get(VECTORS_STALE).is_none_or(|v| v != "0");
-    if let Some(v) = stored.as_ref() {
-        if !stale && v.model_id == model.model_id() && v.dim == model.dim() {
-            let n = v.len();
-            let v = stored.expect("checked");
+    let same_model = |v: &VectorIndex| v.model_id == model.model_id() && v.dim == model.dim();
+    match stored {
+        Some(v) if !stale && same_model(&v) => {
             let stats = VectorStats {
-                symbols: n,
+                symbols: v.len(),
                 ..Default::default()
             };
-            return Ok((
-                v,
-                VectorReport {
-                    stats,
-                    replaced_model: None,
-                },
-            ));
+            let report = VectorReport {
+                stats,
+                replaced_model: None,
+            };
+            return Ok((v, report));
         }
+        _ => {}
     }
     let replaced_model = stored
         .as_ref()
-        .filter(|v| v.model_id != model.model_id() || v.dim != model.dim())
+        .filter(|v| !same_model(v))
         .map(|v| v.model_id.clone());
     // Previous vectors of this model, by body hash.
     let mut previous: HashMap<[u8; HASH], Option<Vec<f32>>> = HashMap::new();
-    if let Some(v) = stored.filter(|v| v.model_id == model.model_id() && v.dim == model.dim()) {
+    if let Some(v) = stored.filter(|v| same_model(v)) {
         for i in 0..v.len() {
             let s = v.scales[i];
             let row = (s > 0.0).then(|| v.row(i).iter().map(|&x| f32::from(x) * s).collect());
