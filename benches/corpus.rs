@@ -9,7 +9,8 @@
 //! LEINDEX_BENCH_REPS times (default 1):
 //!   1+2. alternately, parse-only (walk + read + tree-sitter parse in parallel, no
 //!        extraction) and a cold index (full build, `--rebuild` semantics); the ratio is
-//!        the median over adjacent pairs;
+//!        the median over adjacent pairs; after each cold index, the embedding step of
+//!        `leindex index` (every symbol, vectors file removed), as a share of that run;
 //!   -    parse + extract, nothing stored;
 //!   3.   no-change re-index;
 //!   4.   one-file edit re-index (a comment appended to one file, then removed).
@@ -20,8 +21,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use leindex::core::embed;
 use leindex::core::index::{self, IndexOptions, NoProgress};
 use leindex::core::lang;
+use leindex::core::store::Store;
+use leindex::core::vectors;
 use leindex::core::walk;
 use rayon::prelude::*;
 
@@ -156,6 +160,7 @@ fn main() {
     let (mut parse_best, mut cold_best) = ((f64::MAX, 0.0), (f64::MAX, 0.0));
     let mut errors = 0;
     let mut last = None;
+    let mut embeds = Vec::new();
     for _ in 0..reps {
         let (p_wall, p_cpu, e) = best_of(1, parse_only);
         let (c_wall, c_cpu, s) = best_of(1, || {
@@ -163,6 +168,15 @@ fn main() {
         });
         errors = e;
         ratios.push((c_wall / p_wall, c_cpu / p_cpu));
+        // The embedding step of `leindex index` (every symbol: no vectors kept).
+        let _ = std::fs::remove_file(index_dir.join(vectors::FILE));
+        let (e_wall, e_cpu, n) = best_of(1, || {
+            let mut store = Store::open(&corpus).expect("open the index");
+            let model = embed::default_model().expect("default model");
+            let (v, _) = vectors::ensure_vectors(&mut store, &corpus, &model).expect("embed");
+            v.len()
+        });
+        embeds.push((e_wall, e_cpu, c_wall, n));
         if p_wall < parse_best.0 {
             parse_best = (p_wall, p_cpu);
         }
@@ -200,6 +214,20 @@ fn main() {
         ratios
             .iter()
             .map(|r| format!("{:.2}", r.0))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+
+    let mut by_ratio = embeds.clone();
+    by_ratio.sort_by(|a, b| (a.0 / a.2).total_cmp(&(b.0 / b.2)));
+    let (e_wall, e_cpu, c_wall, n_vec) = by_ratio[by_ratio.len() / 2];
+    println!(
+        "embedding     {e_wall:7.2} s wall {e_cpu:7.2} s CPU  ({n_vec} symbols; +{:.0}% over the cold index run before it; median of {}: {})",
+        100.0 * e_wall / c_wall,
+        embeds.len(),
+        embeds
+            .iter()
+            .map(|e| format!("+{:.0}%", 100.0 * e.0 / e.2))
             .collect::<Vec<_>>()
             .join(" ")
     );

@@ -437,7 +437,7 @@ _leindex() {
             return 0
             ;;
         leindex__subcmd__index)
-            opts="-q -h -V --rebuild --max-file-size --quiet --json --help --version"
+            opts="-q -h -V --rebuild --max-file-size --quiet --json --no-embed --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

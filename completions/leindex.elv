@@ -41,6 +41,7 @@ set edit:completion:arg-completer[leindex] = {|@words|
             cand -q 'Print nothing but errors (and the JSON summary with --json)'
             cand --quiet 'Print nothing but errors (and the JSON summary with --json)'
             cand --json 'Print the summary as JSON'
+            cand --no-embed 'Do not embed symbols for semantic search now (the first `leindex search` that needs them does)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'

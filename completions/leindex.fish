@@ -42,6 +42,7 @@ complete -c leindex -n "__fish_leindex_using_subcommand index" -l max-file-size 
 complete -c leindex -n "__fish_leindex_using_subcommand index" -l rebuild -d 'Parse every file again, ignoring what the index holds'
 complete -c leindex -n "__fish_leindex_using_subcommand index" -s q -l quiet -d 'Print nothing but errors (and the JSON summary with --json)'
 complete -c leindex -n "__fish_leindex_using_subcommand index" -l json -d 'Print the summary as JSON'
+complete -c leindex -n "__fish_leindex_using_subcommand index" -l no-embed -d 'Do not embed symbols for semantic search now (the first `leindex search` that needs them does)'
 complete -c leindex -n "__fish_leindex_using_subcommand index" -s h -l help -d 'Print help'
 complete -c leindex -n "__fish_leindex_using_subcommand index" -s V -l version -d 'Print version'
 complete -c leindex -n "__fish_leindex_using_subcommand status" -l root -d 'Repository root holding `.leindex/` [default: the nearest folder at or above the current one that has an index]' -r -F

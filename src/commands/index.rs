@@ -3,7 +3,9 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Args;
+use leindex::core::embed::{self, Embedder};
 use leindex::core::index::{self, IndexOptions, IndexSummary, Progress};
+use leindex::core::vectors;
 
 use super::{emit, emit_json, table};
 
@@ -24,6 +26,52 @@ pub struct IndexArgs {
     /// Print the summary as JSON
     #[arg(long)]
     pub json: bool,
+    /// Do not embed symbols for semantic search now (the first `leindex search` that
+    /// needs them does)
+    #[arg(long)]
+    pub no_embed: bool,
+}
+
+/// What the embedding step of a run did.
+#[derive(serde::Serialize)]
+struct EmbedSummary {
+    model: String,
+    /// Symbols with a vector after the run.
+    symbols: usize,
+    /// Symbols embedded by this run (new or changed since the vectors were built).
+    embedded: usize,
+    /// Vectors kept from before (same body, same model).
+    reused: usize,
+    /// The model of the vectors replaced, when another model made them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replaced_model: Option<String>,
+    elapsed_ms: u64,
+}
+
+#[derive(serde::Serialize)]
+struct Summary<'a> {
+    #[serde(flatten)]
+    index: &'a IndexSummary,
+    /// Absent with `--no-embed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    embeddings: Option<EmbedSummary>,
+}
+
+/// Embed what the run added or changed (the vectors of unchanged symbols are kept).
+fn embed(path: &std::path::Path) -> anyhow::Result<EmbedSummary> {
+    let t = std::time::Instant::now();
+    let root = leindex::core::store::locate_root(path)?;
+    let mut store = leindex::core::store::Store::open(&root)?;
+    let model = embed::default_model()?;
+    let (_, report) = vectors::ensure_vectors(&mut store, &root, &model)?;
+    Ok(EmbedSummary {
+        model: model.model_id().to_string(),
+        symbols: report.stats.symbols,
+        embedded: report.stats.embedded,
+        reused: report.stats.reused,
+        replaced_model: report.replaced_model,
+        elapsed_ms: t.elapsed().as_millis() as u64,
+    })
 }
 
 struct Bar(indicatif::ProgressBar);
@@ -62,16 +110,42 @@ pub fn run(args: IndexArgs) -> anyhow::Result<()> {
             eprintln!("warning: {f}: invalid UTF-8, indexed with replacement characters");
         }
     }
+    let embeddings = if args.no_embed {
+        None
+    } else {
+        let spinner = show_bar.then(|| {
+            let s = indicatif::ProgressBar::new_spinner().with_message("embedding symbols");
+            s.enable_steady_tick(std::time::Duration::from_millis(120));
+            s
+        });
+        let e = embed(&args.path);
+        if let Some(s) = spinner {
+            s.finish_and_clear();
+        }
+        let e = e?;
+        if let (Some(old), false) = (&e.replaced_model, args.quiet) {
+            eprintln!(
+                "the embedding model changed ({old} -> {}): every symbol was embedded again",
+                e.model
+            );
+        }
+        Some(e)
+    };
+    let s = Summary {
+        index: &summary,
+        embeddings,
+    };
     if args.json {
-        emit_json(&summary)
+        emit_json(&s)
     } else if args.quiet {
         Ok(())
     } else {
-        emit(&render(&summary))
+        emit(&render(&s))
     }
 }
 
-fn render(s: &IndexSummary) -> String {
+fn render(all: &Summary) -> String {
+    let s = all.index;
     let mut t = table();
     t.set_header(["language", "files", "symbols"]);
     for (lang, l) in &s.languages {
@@ -97,6 +171,15 @@ fn render(s: &IndexSummary) -> String {
         s.files_with_parse_errors,
         s.elapsed_ms as f64 / 1000.0
     ));
+    if let Some(e) = &all.embeddings {
+        out.push_str(&format!(
+            "embeddings ({}): {} symbols embedded, {} kept; {:.2}s\n",
+            e.model,
+            e.embedded,
+            e.reused,
+            e.elapsed_ms as f64 / 1000.0
+        ));
+    }
     const SHOWN: usize = 10;
     for sk in s.skipped.iter().take(SHOWN) {
         out.push_str(&format!("skipped {}: {}\n", sk.path, sk.detail));

@@ -1,5 +1,6 @@
 //! `leindex search`: find functions, methods and types by what they do or what they are
-//! called (lexical: BM25 over names, split identifiers, signatures and doc comments).
+//! called: BM25 over names, split identifiers, signatures and doc comments, blended with
+//! the cosine of static embeddings (src/core/search.rs has the formula).
 use clap::Args;
 
 use super::symbols::FilterArgs;
@@ -10,12 +11,19 @@ use leindex::core::vectors;
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
-The query's words are matched as written and split as identifiers (`parseConfig` also \
-matches `parse` and `config`; `retry_backoff` also `retry` and `backoff`), without common \
-question words, against names (weight 4), split identifiers (3), signatures (1) and doc \
-comments (1) with BM25. When the graph is resolved, central code gets a small lift: \
-score = BM25 x (1 + 0.1 ln(1 + centrality)). Semantic search (embeddings) is not built \
-yet: a query must share words with what it should find.
+Modes:
+  hybrid (default)  0.15 z(BM25) + 0.85 z(cosine) over the best 200 of each, plus \
+0.1 ln(1 + centrality) when the graph is resolved
+  semantic          the cosine between the query's and each symbol's vector alone
+  lexical           BM25 x (1 + 0.1 ln(1 + centrality)) alone
+
+BM25 (SQLite FTS5) weighs names 4, split identifiers 3 (`parseConfig` is `parse config`), \
+signatures 1 and doc comments 1; the query is split the same way, without common \
+question words. Vectors come from the static embedding model compiled into the binary \
+(leindex-code-v1; nothing is downloaded), made from each symbol's name, qualified name, \
+signature, doc comment and code by `leindex index` (or by the first search after \
+`leindex index --no-embed`). Semantic and hybrid search always return the nearest \
+symbols, even for a query that means nothing in the code base.
 
 Examples:
   leindex search parse config
@@ -79,7 +87,12 @@ pub fn run(a: SearchArgs) -> anyhow::Result<()> {
                 m.model_id()
             );
         }
-        if stats.embedded > 0 {
+        if report.damaged {
+            eprintln!(
+                "the vectors file in the index was damaged or foreign: built again (the index itself is intact)"
+            );
+        }
+        if report.rebuilt {
             eprintln!(
                 "embedded {} symbols with {} ({} kept from before) in {:.1}s",
                 stats.embedded,
@@ -94,7 +107,7 @@ pub fn run(a: SearchArgs) -> anyhow::Result<()> {
     let semantic = match (&vectors, &model) {
         (Some(v), Some(m)) => Some(search::Semantic {
             vectors: v,
-            query: m.embed(&query),
+            query: m.embed(&query).map(|q| vectors::Query::new(&q)),
         }),
         _ => None,
     };

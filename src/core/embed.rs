@@ -17,7 +17,7 @@
 //! dimension D, V f32 row scales, V*D int8 values; token i's vector is row i times
 //! scale i. `vocab.txt` has one token per line, line i being token i.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::core::error::{Error, Result};
 use crate::core::lang::split_identifier;
@@ -50,7 +50,7 @@ const MAX_WORD: usize = 100;
 pub struct StaticModel {
     id: String,
     dim: usize,
-    vocab: HashMap<String, u32>,
+    vocab: FxHashMap<String, u32>,
     scales: Vec<f32>,
     rows: Vec<i8>,
 }
@@ -102,15 +102,17 @@ impl StaticModel {
     /// The token ids of `text` (steps 1-3 of the module documentation).
     pub fn tokenize(&self, text: &str) -> Vec<u32> {
         let mut out = Vec::new();
-        for run in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
-            if run.is_empty() {
-                continue;
-            }
-            for part in split_identifier(run) {
-                self.wordpiece(&part, &mut out);
-            }
+        for run in runs(text) {
+            self.tokenize_run(run, &mut out);
         }
         out
+    }
+
+    /// The tokens of one run of identifier characters.
+    fn tokenize_run(&self, run: &str, out: &mut Vec<u32>) {
+        for part in split_identifier(run) {
+            self.wordpiece(&part, out);
+        }
     }
 
     fn wordpiece(&self, word: &str, out: &mut Vec<u32>) {
@@ -156,21 +158,59 @@ impl StaticModel {
 
     /// Mean of the token vectors, L2-normalised; `None` without tokens.
     pub fn embed(&self, text: &str) -> Option<Vec<f32>> {
-        let tokens = self.tokenize(text);
-        if tokens.is_empty() {
+        self.embed_cached(text, &mut Scratch::default())
+    }
+
+    /// [`StaticModel::embed`], with the tokens of each identifier run remembered in
+    /// `scratch` (code repeats its identifiers: texts of one file share a scratch).
+    /// Same result: every occurrence of a token counts once in the mean.
+    fn embed_cached(&self, text: &str, scratch: &mut Scratch) -> Option<Vec<f32>> {
+        let Scratch {
+            runs: cache,
+            counts,
+            touched,
+        } = scratch;
+        if counts.len() != self.scales.len() {
+            *counts = vec![0; self.scales.len()];
+        }
+        let mut buf = Vec::new();
+        for run in runs(text) {
+            let tokens = match cache.get(run) {
+                Some(t) => t,
+                None => {
+                    buf.clear();
+                    self.tokenize_run(run, &mut buf);
+                    cache
+                        .entry(run.into())
+                        .or_insert_with(|| buf.as_slice().into())
+                }
+            };
+            for &t in tokens.iter() {
+                let c = &mut counts[t as usize];
+                if *c == 0 {
+                    touched.push(t);
+                }
+                *c += 1;
+            }
+        }
+        if touched.is_empty() {
             return None;
         }
+        // Sum in token order, so that the result does not depend on the text's order.
+        touched.sort_unstable();
         let mut v = vec![0f32; self.dim];
-        for &t in &tokens {
+        for &t in touched.iter() {
             let t = t as usize;
-            let s = self.scales[t];
+            let w = self.scales[t] * counts[t] as f32;
+            counts[t] = 0;
             for (x, &q) in v
                 .iter_mut()
                 .zip(&self.rows[t * self.dim..(t + 1) * self.dim])
             {
-                *x += f32::from(q) * s;
+                *x += f32::from(q) * w;
             }
         }
+        touched.clear();
         let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
         if norm == 0.0 {
             return None;
@@ -178,6 +218,23 @@ impl StaticModel {
         v.iter_mut().for_each(|x| *x /= norm);
         Some(v)
     }
+}
+
+/// Per-batch state of [`StaticModel::embed_cached`].
+#[derive(Default)]
+struct Scratch {
+    /// Identifier run -> its tokens.
+    runs: FxHashMap<Box<str>, Box<[u32]>>,
+    /// Occurrences per token id of the text being embedded (all 0 between texts).
+    counts: Vec<u32>,
+    /// The token ids with a non-zero count.
+    touched: Vec<u32>,
+}
+
+/// The maximal runs of alphanumerics and `_` of `text` (step 1 of leindex-v1).
+fn runs(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|r| !r.is_empty())
 }
 
 impl Embedder for StaticModel {
@@ -188,7 +245,11 @@ impl Embedder for StaticModel {
         self.dim
     }
     fn embed_batch(&self, texts: &[&str]) -> Vec<Option<Vec<f32>>> {
-        texts.iter().map(|t| self.embed(t)).collect()
+        let mut scratch = Scratch::default();
+        texts
+            .iter()
+            .map(|t| self.embed_cached(t, &mut scratch))
+            .collect()
     }
 }
 

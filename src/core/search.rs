@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::core::graph_store::Ranks;
 use crate::core::store::{db_err, Store, SymbolFilter, SymbolRecord};
-use crate::core::vectors::VectorIndex;
+use crate::core::vectors::{Query, VectorIndex};
 use serde::Serialize;
 
 /// Words too common in questions to say anything about code.
@@ -140,7 +140,7 @@ pub const BM25_WEIGHT: f64 = 0.15;
 pub struct Semantic<'a> {
     pub vectors: &'a VectorIndex,
     /// `None` when no word of the query is in the model's vocabulary.
-    pub query: Option<Vec<f32>>,
+    pub query: Option<Query>,
 }
 
 /// Mean and standard deviation (1 when the values do not vary).
@@ -187,7 +187,7 @@ pub fn search(
     let mut ids: Vec<i64> = found.iter().map(|h| h.id).collect();
     let mut cosine: HashMap<i64, f64> = HashMap::new();
     if let (Some(sem), true) = (semantic, mode != Mode::Lexical) {
-        if let Some(q) = sem.query.as_deref() {
+        if let Some(q) = sem.query.as_ref() {
             for (id, c) in sem.vectors.nearest(q, want) {
                 cosine.insert(id, f64::from(c));
                 ids.push(id);

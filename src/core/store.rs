@@ -1084,7 +1084,10 @@ impl Store {
                 p.push(s);
                 std::fs::metadata(PathBuf::from(p)).ok().map(|m| m.len())
             })
-            .sum();
+            .sum::<u64>()
+            + std::fs::metadata(self.path.with_file_name(crate::core::vectors::FILE))
+                .map(|m| m.len())
+                .unwrap_or(0);
         Ok(Status {
             root: root.display().to_string(),
             index_path: self.path.display().to_string(),

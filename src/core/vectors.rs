@@ -1,35 +1,39 @@
-//! Symbol vectors for semantic search: built on first use after an index run, kept in
-//! one blob (`blobs.vectors`), and searched by exact scan.
+//! Symbol vectors for semantic search: built at the end of `leindex index` (or by the
+//! first search after `leindex index --no-embed`), kept in `.leindex/vectors.bin`
+//! beside the database, memory-mapped when read, and searched by exact scan.
 //!
 //! A symbol is embedded from its name, qualified name, signature, doc comment and the
 //! code of its body ([`symbol_text`]). A symbol whose body hash and model are those of
 //! a vector already stored keeps that vector: only new and changed symbols are
 //! embedded again; a different model id re-embeds everything.
+//!
+//! The file is replaced whole (written beside, synced, renamed), and the database
+//! records the stamp of the file it belongs to (meta `vectors_stamp`): a file that is
+//! missing, damaged, of another stamp or another model is rebuilt, never trusted.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::core::embed::Embedder;
-use crate::core::error::Result;
+use crate::core::error::{Error, Result};
 use crate::core::store::{db_err, Store};
 
-const MAGIC: &[u8; 4] = b"LXV2";
+const MAGIC: &[u8; 4] = b"LXV3";
 /// Bytes of a body hash (BLAKE3).
 const HASH: usize = 32;
 /// Bytes of a symbol's code embedded at most (the start of a long body says the most).
 const BODY_MAX: usize = 6000;
-
-/// The vectors of every symbol, int8 with a scale per row.
-pub struct VectorIndex {
-    pub model_id: String,
-    pub dim: usize,
-    ids: Vec<i64>,
-    hashes: Vec<[u8; HASH]>,
-    scales: Vec<f32>,
-    data: Vec<i8>,
-}
+/// The file of the vectors, in `.leindex/`.
+pub const FILE: &str = "vectors.bin";
+/// Meta key: "1" when an index run changed files since the vectors were built.
+pub const VECTORS_STALE: &str = "vectors_stale";
+/// Meta key: the stamp (hex) of the vectors file that matches the database.
+pub const VECTORS_STAMP: &str = "vectors_stamp";
+/// Rows scored per parallel task.
+const BLOCK: usize = 8192;
 
 /// What one call of [`ensure_vectors`] did.
 #[derive(Debug, Default, Clone, Copy)]
@@ -37,7 +41,8 @@ pub struct VectorStats {
     pub symbols: usize,
     /// Symbols embedded by this call (0 when the stored vectors were current).
     pub embedded: usize,
-    /// Symbols whose stored vector was kept (same body hash, same model).
+    /// Symbols whose stored vector was kept (same body hash, same model; all of them
+    /// when the stored vectors were current).
     pub reused: usize,
 }
 
@@ -47,6 +52,10 @@ pub struct VectorReport {
     pub stats: VectorStats,
     /// The model of the stored vectors, when another model made them (all re-embedded).
     pub replaced_model: Option<String>,
+    /// The vectors file could not be read as one (it was rebuilt).
+    pub damaged: bool,
+    /// The file was written again (vectors stale, missing, damaged or of another model).
+    pub rebuilt: bool,
 }
 
 /// The text a symbol is embedded from.
@@ -71,10 +80,56 @@ pub fn symbol_text(
     )
 }
 
-impl VectorIndex {
-    fn empty(model_id: &str, dim: usize) -> VectorIndex {
-        VectorIndex {
-            model_id: model_id.to_string(),
+/// The bytes of a vectors file: mapped from disk, or built in memory.
+enum Bytes {
+    Mapped(memmap2::Mmap),
+    /// Files made in memory by the tests.
+    #[cfg(test)]
+    Owned(Vec<u8>),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Mapped(m) => m,
+            #[cfg(test)]
+            Bytes::Owned(v) => v,
+        }
+    }
+}
+
+/// The vectors of every symbol, int8 with a scale per row, sorted by symbol id.
+///
+/// File layout (little-endian): `LXV3`, u32 header length H (a multiple of 64), u32
+/// dimension d, u32 count n, 32-byte stamp, u32 length + model id, zero padding to H;
+/// then n ids (i64), n scales (f32), n x d int8 values, n body hashes (32 bytes).
+pub struct VectorIndex {
+    pub model_id: String,
+    pub dim: usize,
+    stamp: [u8; 32],
+    n: usize,
+    bytes: Bytes,
+    ids_at: usize,
+    scales_at: usize,
+    data_at: usize,
+    hashes_at: usize,
+}
+
+/// Rows being gathered for a new file (tests).
+#[cfg(test)]
+struct Builder {
+    dim: usize,
+    ids: Vec<i64>,
+    hashes: Vec<[u8; HASH]>,
+    scales: Vec<f32>,
+    data: Vec<i8>,
+}
+
+#[cfg(test)]
+impl Builder {
+    fn new(dim: usize) -> Builder {
+        Builder {
             dim,
             ids: Vec::new(),
             hashes: Vec::new(),
@@ -83,131 +138,333 @@ impl VectorIndex {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.ids.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
-    }
-
-    /// Add a symbol's vector; `None` (no token the model knows) is kept as a row of
-    /// scale 0, so that the symbol is not embedded again, and never matches.
+    /// Add a symbol's vector as int8 with its scale; `None` (no token the model knows)
+    /// is kept as a row of scale 0, so that the symbol is not embedded again, and
+    /// never matches.
     fn push(&mut self, id: i64, hash: [u8; HASH], v: Option<&[f32]>) {
-        let zero = vec![0f32; self.dim];
-        let v = v.unwrap_or(&zero);
-        let max = v.iter().fold(0f32, |m, x| m.max(x.abs()));
-        let scale = if max > 0.0 { max / 127.0 } else { 0.0 };
+        let (scale, row) = quantize(v, self.dim);
+        self.push_row(id, hash, scale, &row);
+    }
+
+    fn push_row(&mut self, id: i64, hash: [u8; HASH], scale: f32, row: &[i8]) {
         self.ids.push(id);
         self.hashes.push(hash);
         self.scales.push(scale);
-        self.data.extend(
-            v.iter()
-                .map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8),
-        );
+        self.data.extend_from_slice(row);
     }
 
-    fn row(&self, i: usize) -> &[i8] {
-        &self.data[i * self.dim..(i + 1) * self.dim]
-    }
-
-    /// The `k` symbols nearest to `q` (a unit vector) by cosine, best first.
-    pub fn nearest(&self, q: &[f32], k: usize) -> Vec<(i64, f32)> {
-        let mut scored: Vec<(i64, f32)> = (0..self.ids.len())
-            .filter(|&i| self.scales[i] > 0.0)
-            .map(|i| (self.ids[i], self.cosine(i, q)))
-            .collect();
-        let k = k.min(scored.len());
-        if k == 0 {
-            return Vec::new();
-        }
-        scored.select_nth_unstable_by(k - 1, |a, b| b.1.total_cmp(&a.1));
-        scored.truncate(k);
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        scored
-    }
-
-    /// The cosine of `q` with the vector of symbol `id`, if it has one.
-    pub fn score_of(&self, id: i64, q: &[f32]) -> Option<f32> {
-        let i = self.ids.binary_search(&id).ok()?;
-        (self.scales[i] > 0.0).then(|| self.cosine(i, q))
-    }
-
-    /// The cosine of row `i` with the unit vector `q`.
-    fn cosine(&self, i: usize, q: &[f32]) -> f32 {
-        let dot: f32 = self
-            .row(i)
-            .iter()
-            .zip(q)
-            .map(|(&a, b)| f32::from(a) * b)
-            .sum();
-        dot * self.scales[i]
-    }
-
-    /// `LXV2`, u32 length + model id, u32 dimension, u32 count n, then column by
-    /// column: n ids (i64), n scales (f32), n x dim int8 values, n body hashes.
-    fn encode(&self) -> Vec<u8> {
-        let n = self.ids.len();
-        let mut out = Vec::with_capacity(16 + self.model_id.len() + n * (8 + 4 + self.dim + HASH));
-        out.extend_from_slice(MAGIC);
-        out.extend((self.model_id.len() as u32).to_le_bytes());
-        out.extend_from_slice(self.model_id.as_bytes());
-        out.extend((self.dim as u32).to_le_bytes());
-        out.extend((n as u32).to_le_bytes());
-        out.extend(self.ids.iter().flat_map(|i| i.to_le_bytes()));
-        out.extend(self.scales.iter().flat_map(|s| s.to_le_bytes()));
-        out.extend(self.data.iter().map(|&x| x as u8));
-        out.extend(self.hashes.iter().flatten());
-        out
-    }
-
-    fn decode(data: &[u8]) -> Option<VectorIndex> {
-        let mut d = data.strip_prefix(MAGIC)?;
-        let mut take = |n: usize| -> Option<&[u8]> {
-            let (a, b) = (d.get(..n)?, d.get(n..)?);
-            d = b;
-            Some(a)
+    fn encode(&self, model_id: &str, stamp: &[u8; 32]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let dim = self.dim;
+        let row = |k: usize| {
+            let r: &[i8] = &self.data[k * dim..(k + 1) * dim];
+            (self.ids[k], self.scales[k], r, self.hashes[k])
         };
-        let u32_ = |b: &[u8]| u32::from_le_bytes(b.try_into().expect("4 bytes")) as usize;
-        let len = u32_(take(4)?);
-        let model_id = String::from_utf8(take(len)?.to_vec()).ok()?;
-        let dim = u32_(take(4)?);
-        let n = u32_(take(4)?);
-        let ids = take(n.checked_mul(8)?)?
-            .chunks_exact(8)
-            .map(|c| i64::from_le_bytes(c.try_into().expect("8 bytes")))
-            .collect();
-        let scales = take(n.checked_mul(4)?)?
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
-            .collect();
-        let data = take(n.checked_mul(dim)?)?
-            .iter()
-            .map(|&b| b as i8)
-            .collect();
-        let hashes = take(n.checked_mul(HASH)?)?
-            .chunks_exact(HASH)
-            .map(|c| c.try_into().expect("HASH bytes"))
-            .collect();
-        if !d.is_empty() {
-            return None;
-        }
-        Some(VectorIndex {
-            model_id,
-            dim,
-            ids,
-            hashes,
-            scales,
-            data,
-        })
+        write_vectors(&mut out, model_id, stamp, dim, self.ids.len(), &row)
+            .expect("writing to memory");
+        out
     }
 }
 
-/// Meta key: "1" when an index run changed files since the vectors were built.
-pub const VECTORS_STALE: &str = "vectors_stale";
+/// Row `k` of a file being written: id, scale, int8 values, body hash.
+type RowAt<'a> = dyn Fn(usize) -> (i64, f32, &'a [i8], [u8; HASH]) + 'a;
+
+/// Write a vectors file of `n` rows (see [`VectorIndex`] for the layout).
+fn write_vectors<W: Write>(
+    w: &mut W,
+    model_id: &str,
+    stamp: &[u8; 32],
+    dim: usize,
+    n: usize,
+    row: &RowAt,
+) -> std::io::Result<()> {
+    let head = 4 + 4 + 4 + 4 + 32 + 4 + model_id.len();
+    let h = head.div_ceil(64) * 64;
+    w.write_all(MAGIC)?;
+    w.write_all(&(h as u32).to_le_bytes())?;
+    w.write_all(&(dim as u32).to_le_bytes())?;
+    w.write_all(&(n as u32).to_le_bytes())?;
+    w.write_all(stamp)?;
+    w.write_all(&(model_id.len() as u32).to_le_bytes())?;
+    w.write_all(model_id.as_bytes())?;
+    w.write_all(&vec![0; h - head])?;
+    for k in 0..n {
+        w.write_all(&row(k).0.to_le_bytes())?;
+    }
+    for k in 0..n {
+        w.write_all(&row(k).1.to_le_bytes())?;
+    }
+    let mut bytes = vec![0u8; dim];
+    for k in 0..n {
+        let r = row(k).2;
+        debug_assert_eq!(r.len(), dim);
+        for (b, &x) in bytes.iter_mut().zip(r) {
+            *b = x as u8;
+        }
+        w.write_all(&bytes)?;
+    }
+    for k in 0..n {
+        w.write_all(&row(k).3)?;
+    }
+    Ok(())
+}
+
+/// A unit vector as int8 values and the scale that gives them back (0 for none).
+fn quantize(v: Option<&[f32]>, dim: usize) -> (f32, Vec<i8>) {
+    let Some(v) = v else {
+        return (0.0, vec![0; dim]);
+    };
+    let max = v.iter().fold(0f32, |m, x| m.max(x.abs()));
+    if max == 0.0 {
+        return (0.0, vec![0; dim]);
+    }
+    let scale = max / 127.0;
+    let row = v
+        .iter()
+        .map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8)
+        .collect();
+    (scale, row)
+}
+
+/// Bytes as the int8 values they store.
+fn bytemuck_i8(b: &[u8]) -> &[i8] {
+    // SAFETY: u8 and i8 have the same size and alignment, and every bit pattern is
+    // valid for both.
+    unsafe { std::slice::from_raw_parts(b.as_ptr().cast::<i8>(), b.len()) }
+}
+
+/// The integer dot product of an int8 row (as stored bytes) and an int8 query.
+fn dot(row: &[u8], q: &[i8]) -> i32 {
+    row.iter()
+        .zip(q)
+        .map(|(&a, &b)| i32::from(a as i8) * i32::from(b))
+        .sum()
+}
+
+/// A query vector, quantised like the rows so that a score is one integer dot product.
+pub struct Query {
+    row: Vec<i8>,
+    scale: f32,
+}
+
+impl Query {
+    /// `q` is a unit vector of the model's dimension.
+    pub fn new(q: &[f32]) -> Query {
+        let (scale, row) = quantize(Some(q), q.len());
+        Query { row, scale }
+    }
+}
+
+impl VectorIndex {
+    fn parse(bytes: Bytes) -> Option<VectorIndex> {
+        let b: &[u8] = &bytes;
+        if b.get(..4)? != MAGIC {
+            return None;
+        }
+        let u32_at = |i: usize| -> Option<usize> {
+            Some(u32::from_le_bytes(b.get(i..i + 4)?.try_into().ok()?) as usize)
+        };
+        let h = u32_at(4)?;
+        let dim = u32_at(8)?;
+        let n = u32_at(12)?;
+        let stamp: [u8; 32] = b.get(16..48)?.try_into().ok()?;
+        let len = u32_at(48)?;
+        let model_id = String::from_utf8(b.get(52..52usize.checked_add(len)?)?.to_vec()).ok()?;
+        if h % 64 != 0 || 52 + len > h || dim == 0 {
+            return None;
+        }
+        let ids_at = h;
+        let scales_at = ids_at.checked_add(n.checked_mul(8)?)?;
+        let data_at = scales_at.checked_add(n.checked_mul(4)?)?;
+        let hashes_at = data_at.checked_add(n.checked_mul(dim)?)?;
+        let end = hashes_at.checked_add(n.checked_mul(HASH)?)?;
+        if end != b.len() {
+            return None;
+        }
+        let v = VectorIndex {
+            model_id,
+            dim,
+            stamp,
+            n,
+            bytes,
+            ids_at,
+            scales_at,
+            data_at,
+            hashes_at,
+        };
+        // Ids must be sorted for lookups by id.
+        (1..n).all(|i| v.id(i - 1) < v.id(i)).then_some(v)
+    }
+
+    #[cfg(test)]
+    fn from_builder(b: &Builder, model_id: &str, stamp: [u8; 32]) -> VectorIndex {
+        VectorIndex::parse(Bytes::Owned(b.encode(model_id, &stamp)))
+            .expect("a built vectors file parses")
+    }
+
+    /// Maps `path`: `None` when there is no file, `Some(None)` when it is not a
+    /// vectors file (damaged or foreign), `Some(Some(v))` otherwise.
+    fn map(path: &Path) -> Result<Option<Option<VectorIndex>>> {
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                return Err(Error::Io {
+                    path: path.to_path_buf(),
+                    source: e,
+                })
+            }
+        };
+        // SAFETY: leindex never writes into an existing vectors file: a new one is
+        // written beside it and renamed over it, so the mapped bytes do not change
+        // while they are mapped (a foreign writer could change them; the reads are
+        // then garbage, bounds-checked, never undefined behaviour in safe code).
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        Ok(Some(VectorIndex::parse(Bytes::Mapped(map))))
+    }
+
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    fn id(&self, i: usize) -> i64 {
+        let at = self.ids_at + i * 8;
+        i64::from_le_bytes(self.bytes[at..at + 8].try_into().expect("8 bytes"))
+    }
+
+    fn scale(&self, i: usize) -> f32 {
+        let at = self.scales_at + i * 4;
+        f32::from_le_bytes(self.bytes[at..at + 4].try_into().expect("4 bytes"))
+    }
+
+    fn row(&self, i: usize) -> &[u8] {
+        let at = self.data_at + i * self.dim;
+        &self.bytes[at..at + self.dim]
+    }
+
+    fn hash(&self, i: usize) -> [u8; HASH] {
+        let at = self.hashes_at + i * HASH;
+        self.bytes[at..at + HASH].try_into().expect("HASH bytes")
+    }
+
+    fn stamp_hex(&self) -> String {
+        self.stamp.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The index of symbol `id`'s row.
+    fn find(&self, id: i64) -> Option<usize> {
+        let (mut lo, mut hi) = (0, self.n);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.id(mid).cmp(&id) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    /// The cosine of row `i` with the query.
+    fn cosine(&self, i: usize, q: &Query) -> f32 {
+        dot(self.row(i), &q.row) as f32 * self.scale(i) * q.scale
+    }
+
+    /// The `k` symbols nearest to `q` by cosine, best first (exact scan over every
+    /// row, in parallel blocks; ties by id).
+    pub fn nearest(&self, q: &Query, k: usize) -> Vec<(i64, f32)> {
+        if k == 0 || q.row.len() != self.dim {
+            return Vec::new();
+        }
+        let blocks = self.n.div_ceil(BLOCK);
+        let mut best: Vec<(usize, f32)> = (0..blocks)
+            .into_par_iter()
+            .flat_map_iter(|b| {
+                let lo = b * BLOCK;
+                let hi = (lo + BLOCK).min(self.n);
+                let mut s: Vec<(usize, f32)> = (lo..hi)
+                    .filter_map(|i| {
+                        let sc = self.scale(i);
+                        (sc > 0.0).then(|| (i, dot(self.row(i), &q.row) as f32 * sc * q.scale))
+                    })
+                    .collect();
+                top(&mut s, k);
+                s
+            })
+            .collect();
+        top(&mut best, k);
+        let mut out: Vec<(i64, f32)> = best.into_iter().map(|(i, c)| (self.id(i), c)).collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out
+    }
+
+    /// The cosine of `q` with the vector of symbol `id`, if it has one.
+    pub fn score_of(&self, id: i64, q: &Query) -> Option<f32> {
+        let i = self.find(id)?;
+        (self.scale(i) > 0.0).then(|| self.cosine(i, q))
+    }
+}
+
+/// Keep the `k` best (highest score, then lowest index) of `s`, unordered.
+fn top(s: &mut Vec<(usize, f32)>, k: usize) {
+    if s.len() > k {
+        s.select_nth_unstable_by(k - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        s.truncate(k);
+    }
+}
+
+/// The path of the vectors file of the index at `db`.
+pub fn vectors_path(db: &Path) -> PathBuf {
+    db.with_file_name(FILE)
+}
+
+/// Write `path` whole with `write`: beside it first, synced, then renamed over it.
+fn replace_file(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> std::io::Result<()>,
+) -> Result<()> {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    let result = (|| {
+        let f = std::fs::File::create(&tmp)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, &f);
+        write(&mut w)?;
+        w.flush()?;
+        drop(w);
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })
+}
+
+/// A stamp no other vectors file has.
+fn new_stamp(n: usize) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    h.update(&now.to_le_bytes());
+    h.update(&std::process::id().to_le_bytes());
+    h.update(&(n as u64).to_le_bytes());
+    *h.finalize().as_bytes()
+}
 
 /// The vectors of every symbol for `model`, building (only what changed) first when an
-/// index run left them stale or they were made by another model.
+/// index run left them stale, the file is missing or damaged, or another model made
+/// them.
 pub fn ensure_vectors(
     store: &mut Store,
     root: &Path,
@@ -215,35 +472,42 @@ pub fn ensure_vectors(
 ) -> Result<(VectorIndex, VectorReport)> {
     let path = store.db_file().to_path_buf();
     let e = db_err(&path);
-    let stored = crate::core::graph_store::read_blob(store.conn(), &path, "vectors")?
-        .and_then(|d| VectorIndex::decode(&d));
-    let stale = store.meta()?.get(VECTORS_STALE).is_none_or(|v| v != "0");
+    let vpath = vectors_path(&path);
+    let mapped = VectorIndex::map(&vpath)?;
+    let damaged = matches!(mapped, Some(None));
+    let stored = mapped.flatten();
+    let meta = store.meta()?;
+    let stale = meta.get(VECTORS_STALE).is_none_or(|v| v != "0");
     let same_model = |v: &VectorIndex| v.model_id == model.model_id() && v.dim == model.dim();
-    match stored {
-        Some(v) if !stale && same_model(&v) => {
+    if let Some(v) = stored.as_ref() {
+        let current = !stale
+            && same_model(v)
+            && meta.get(VECTORS_STAMP).map(String::as_str) == Some(v.stamp_hex().as_str());
+        if current {
             let stats = VectorStats {
                 symbols: v.len(),
-                ..Default::default()
+                embedded: 0,
+                reused: v.len(),
             };
             let report = VectorReport {
                 stats,
-                replaced_model: None,
+                ..Default::default()
             };
-            return Ok((v, report));
+            return Ok((stored.expect("checked above"), report));
         }
-        _ => {}
     }
     let replaced_model = stored
         .as_ref()
         .filter(|v| !same_model(v))
         .map(|v| v.model_id.clone());
-    // Previous vectors of this model, by body hash.
-    let mut previous: HashMap<[u8; HASH], Option<Vec<f32>>> = HashMap::new();
-    if let Some(v) = stored.filter(|v| same_model(v)) {
+    // Rows of the stored vectors of this model, by body hash (whatever their stamp:
+    // a vector depends on the symbol's text, not on the run that made it).
+    let previous = stored.filter(|v| same_model(v));
+    let mut by_hash: HashMap<[u8; HASH], usize> = HashMap::new();
+    if let Some(v) = &previous {
+        by_hash.reserve(v.len());
         for i in 0..v.len() {
-            let s = v.scales[i];
-            let row = (s > 0.0).then(|| v.row(i).iter().map(|&x| f32::from(x) * s).collect());
-            previous.insert(v.hashes[i], row);
+            by_hash.insert(v.hash(i), i);
         }
     }
     struct Row {
@@ -258,86 +522,154 @@ pub fn ensure_vectors(
         hash: [u8; HASH],
     }
     let mut rows: Vec<Row> = Vec::new();
+    let mut kept: Vec<(i64, [u8; HASH], usize)> = Vec::new();
     {
         let conn = store.conn();
         let mut st = conn
             .prepare(
-                "SELECT n.id, f.path, n.start_byte, n.end_byte, n.name, n.qualified_name,
-                        n.signature, n.doc, n.body_hash
+                "SELECT n.id, n.body_hash, f.path, n.start_byte, n.end_byte, n.name,
+                        n.qualified_name, n.signature, n.doc
                  FROM nodes n JOIN files f ON f.id = n.file_id ORDER BY f.path, n.id",
             )
             .map_err(&e)?;
         let mut q = st.query([]).map_err(&e)?;
         while let Some(r) = q.next().map_err(&e)? {
-            let hash: Vec<u8> = r.get(8).map_err(&e)?;
+            let id: i64 = r.get(0).map_err(&e)?;
+            let hash = r.get_ref(1).map_err(&e)?.as_blob().unwrap_or(&[]);
             let mut h = [0u8; HASH];
             let n = hash.len().min(HASH);
             h[..n].copy_from_slice(&hash[..n]);
+            if let Some(&i) = by_hash.get(&h) {
+                kept.push((id, h, i));
+                continue;
+            }
             rows.push(Row {
-                id: r.get(0).map_err(&e)?,
-                file: r.get(1).map_err(&e)?,
-                start: r.get::<_, i64>(2).map_err(&e)?.max(0) as usize,
-                end: r.get::<_, i64>(3).map_err(&e)?.max(0) as usize,
-                name: r.get(4).map_err(&e)?,
-                qname: r.get(5).map_err(&e)?,
-                signature: r.get(6).map_err(&e)?,
-                doc: r.get(7).map_err(&e)?,
+                id,
                 hash: h,
+                file: r.get(2).map_err(&e)?,
+                start: r.get::<_, i64>(3).map_err(&e)?.max(0) as usize,
+                end: r.get::<_, i64>(4).map_err(&e)?.max(0) as usize,
+                name: r.get(5).map_err(&e)?,
+                qname: r.get(6).map_err(&e)?,
+                signature: r.get(7).map_err(&e)?,
+                doc: r.get(8).map_err(&e)?,
             });
         }
     }
-    let mut out = VectorIndex::empty(model.model_id(), model.dim());
-    let mut stats = VectorStats {
-        symbols: rows.len(),
-        ..Default::default()
+    let dim = model.dim();
+    let stats = VectorStats {
+        symbols: rows.len() + kept.len(),
+        embedded: rows.len(),
+        reused: kept.len(),
     };
-    // Kept vectors first; the rest is embedded file by file on every core.
-    let mut embedded: Vec<(i64, [u8; HASH], Option<Vec<f32>>)> = Vec::with_capacity(rows.len());
-    let mut todo: Vec<&Row> = Vec::new();
-    for r in &rows {
-        match previous.get(&r.hash) {
-            Some(v) => {
-                embedded.push((r.id, r.hash, v.clone()));
-                stats.reused += 1;
-            }
-            None => todo.push(r),
-        }
+    // New and changed symbols, embedded file by file on every core, straight to int8.
+    let by_file: Vec<&[Row]> = rows.chunk_by(|a, b| a.file == b.file).collect();
+    struct Chunk {
+        rows: Vec<(i64, [u8; HASH], f32)>,
+        data: Vec<i8>,
     }
-    stats.embedded = todo.len();
-    let by_file: Vec<&[&Row]> = todo.chunk_by(|a, b| a.file == b.file).collect();
-    let fresh: Vec<(i64, [u8; HASH], Option<Vec<f32>>)> = by_file
+    let fresh: Vec<Chunk> = by_file
         .par_iter()
-        .flat_map_iter(|rows| {
+        .map(|rows| {
             // A file that cannot be read now: its symbols are embedded without a body.
             let text = std::fs::read(root.join(&rows[0].file))
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
                 .unwrap_or_default();
-            rows.iter()
+            let texts: Vec<String> = rows
+                .iter()
                 .map(|r| {
                     let body = text
                         .get(r.start.min(text.len())..r.end.min(text.len()))
                         .unwrap_or("");
-                    let t = symbol_text(&r.name, &r.qname, &r.signature, r.doc.as_deref(), body);
-                    (r.id, r.hash, model.embed_batch(&[&t]).pop().flatten())
+                    symbol_text(&r.name, &r.qname, &r.signature, r.doc.as_deref(), body)
                 })
-                .collect::<Vec<_>>()
+                .collect();
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let vectors = model.embed_batch(&texts);
+            let mut chunk = Chunk {
+                rows: Vec::with_capacity(rows.len()),
+                data: Vec::with_capacity(rows.len() * dim),
+            };
+            for (r, v) in rows.iter().zip(vectors) {
+                let (scale, row) = quantize(v.as_deref(), dim);
+                chunk.rows.push((r.id, r.hash, scale));
+                chunk.data.extend_from_slice(&row);
+            }
+            chunk
         })
         .collect();
-    embedded.extend(fresh);
-    embedded.sort_by_key(|e| e.0);
-    for (id, hash, v) in &embedded {
-        out.push(*id, *hash, v.as_deref());
+    // Rows sorted by id: kept ones read from the old file, fresh ones as made.
+    #[derive(Clone, Copy)]
+    enum Src {
+        Kept(usize),
+        Fresh(usize, usize),
     }
+    let mut order: Vec<(i64, [u8; HASH], Src)> = kept
+        .into_iter()
+        .map(|(id, h, i)| (id, h, Src::Kept(i)))
+        .chain(fresh.iter().enumerate().flat_map(|(c, chunk)| {
+            chunk
+                .rows
+                .iter()
+                .enumerate()
+                .map(move |(j, r)| (r.0, r.1, Src::Fresh(c, j)))
+        }))
+        .collect();
+    order.sort_unstable_by_key(|o| o.0);
+    let stamp = new_stamp(order.len());
+    let row = |k: usize| -> (i64, f32, &[i8], [u8; HASH]) {
+        let (id, hash, src) = order[k];
+        match src {
+            Src::Kept(i) => {
+                let v = previous
+                    .as_ref()
+                    .expect("kept rows come from a stored file");
+                let r = v.row(i);
+                // The stored bytes are the int8 values.
+                let r: &[i8] = bytemuck_i8(r);
+                (id, v.scale(i), r, hash)
+            }
+            Src::Fresh(c, j) => {
+                let chunk = &fresh[c];
+                (
+                    id,
+                    chunk.rows[j].2,
+                    &chunk.data[j * dim..(j + 1) * dim],
+                    hash,
+                )
+            }
+        }
+    };
+    replace_file(&vpath, |w| {
+        write_vectors(w, model.model_id(), &stamp, dim, order.len(), &row)
+    })?;
+    drop(previous);
+    let v = match VectorIndex::map(&vpath)? {
+        Some(Some(v)) if v.stamp == stamp => v,
+        _ => {
+            return Err(Error::Internal(format!(
+                "{} changed while it was written (another leindex at work?)",
+                vpath.display()
+            )))
+        }
+    };
     let writer = store.writer()?;
-    crate::core::graph_store::write_blob(writer.conn(), writer.path(), "vectors", &out.encode())?;
+    // Vectors of leindex before 0.1 lived in the database.
+    writer
+        .conn()
+        .execute("DELETE FROM blobs WHERE key = 'vectors'", [])
+        .map_err(db_err(writer.path()))?;
+    writer.set_meta(VECTORS_STAMP, &v.stamp_hex())?;
     writer.set_meta(VECTORS_STALE, "0")?;
     writer.set_meta("model_id", model.model_id())?;
     writer.commit()?;
     Ok((
-        out,
+        v,
         VectorReport {
             stats,
             replaced_model,
+            damaged,
+            rebuilt: true,
         },
     ))
 }
@@ -348,22 +680,53 @@ mod tests {
 
     #[test]
     fn vectors_round_trip_and_nearest_is_by_cosine() {
-        let mut v = VectorIndex::empty("m", 2);
-        v.push(1, [1; HASH], Some(&[1.0, 0.0]));
-        v.push(2, [2; HASH], Some(&[0.6, 0.8]));
-        v.push(3, [3; HASH], Some(&[0.0, 1.0]));
-        v.push(4, [4; HASH], None);
-        let back = VectorIndex::decode(&v.encode()).unwrap();
+        let mut b = Builder::new(2);
+        b.push(1, [1; HASH], Some(&[1.0, 0.0]));
+        b.push(2, [2; HASH], Some(&[0.6, 0.8]));
+        b.push(3, [3; HASH], Some(&[0.0, 1.0]));
+        b.push(4, [4; HASH], None);
+        let back = VectorIndex::from_builder(&b, "m", [7; 32]);
         assert_eq!(back.model_id, "m");
-        assert_eq!(back.ids, [1, 2, 3, 4]);
+        assert_eq!((0..4).map(|i| back.id(i)).collect::<Vec<_>>(), [1, 2, 3, 4]);
+        assert_eq!(back.hash(2), [3; HASH]);
+        let up = Query::new(&[0.0, 1.0]);
+        let right = Query::new(&[1.0, 0.0]);
         // A symbol without a vector never matches.
-        assert_eq!(back.nearest(&[0.0, 1.0], 10).len(), 3);
-        assert_eq!(back.score_of(4, &[1.0, 0.0]), None);
-        let near = back.nearest(&[0.0, 1.0], 2);
+        assert_eq!(back.nearest(&up, 10).len(), 3);
+        assert_eq!(back.score_of(4, &right), None);
+        assert_eq!(back.score_of(9, &right), None);
+        let near = back.nearest(&up, 2);
         assert_eq!(near.iter().map(|n| n.0).collect::<Vec<_>>(), [3, 2]);
         assert!((near[1].1 - 0.8).abs() < 0.01, "{near:?}");
-        assert!((back.score_of(1, &[1.0, 0.0]).unwrap() - 1.0).abs() < 0.01);
-        assert!(VectorIndex::decode(&v.encode()[..10]).is_none());
+        assert!((back.score_of(1, &right).unwrap() - 1.0).abs() < 0.01);
+        let bytes = b.encode("m", &[7; 32]);
+        assert!(VectorIndex::parse(Bytes::Owned(bytes[..bytes.len() - 1].to_vec())).is_none());
+        assert!(VectorIndex::parse(Bytes::Owned(bytes[..10].to_vec())).is_none());
+    }
+
+    #[test]
+    fn nearest_over_many_blocks_equals_a_full_sort() {
+        let dim = 8;
+        let mut b = Builder::new(dim);
+        let mut rows = Vec::new();
+        for id in 0..(3 * BLOCK as i64 + 17) {
+            let v: Vec<f32> = (0..dim)
+                .map(|j| (((id * 31 + j as i64 * 7) % 13) as f32 - 6.0) / 6.0)
+                .collect();
+            let n = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
+            let v: Vec<f32> = v.iter().map(|x| x / n).collect();
+            b.push(id, [0; HASH], Some(&v));
+            rows.push(v);
+        }
+        let idx = VectorIndex::from_builder(&b, "m", [0; 32]);
+        let q = Query::new(&rows[5]);
+        let mut all: Vec<(i64, f32)> = (0..idx.len())
+            .map(|i| (idx.id(i), idx.cosine(i, &q)))
+            .collect();
+        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        all.truncate(25);
+        assert_eq!(idx.nearest(&q, 25), all);
+        assert!(all[0].1 > 0.98, "{:?}", all[0]);
     }
 
     #[test]

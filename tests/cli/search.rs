@@ -193,9 +193,15 @@ fn the_centrality_prior_applies_once_the_graph_is_resolved() {
 }
 
 #[test]
-fn hybrid_search_embeds_once_then_only_what_changed() {
+fn index_embeds_every_symbol_once_then_only_what_changed() {
     let repo = Repo::from_fixture("python");
-    repo.index();
+    let first = repo.index_json(&[]);
+    let symbols = first["symbols"].as_u64().unwrap();
+    let e = &first["embeddings"];
+    assert_eq!(e["model"], "leindex-code-v1", "{first}");
+    assert_eq!(e["embedded"].as_u64(), Some(symbols), "{first}");
+    assert_eq!(e["reused"], 0, "{first}");
+    assert!(repo.path(".leindex/vectors.bin").is_file());
     let run = |args: &[&str]| {
         let out = repo
             .cmd()
@@ -206,14 +212,9 @@ fn hybrid_search_embeds_once_then_only_what_changed() {
         let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
         (crate::common::parse_json(out.get_output()), stderr)
     };
-    let symbols = repo.symbols()["symbols"].as_array().unwrap().len();
+    // The index run embedded everything: search embeds nothing.
     let (v, stderr) = run(&["loyalty", "discount"]);
-    assert!(
-        stderr.contains(&format!(
-            "embedded {symbols} symbols with leindex-code-v1 (0 kept"
-        )),
-        "{stderr}"
-    );
+    assert!(!stderr.contains("embedded"), "{stderr}");
     assert_eq!(v["mode"], "hybrid");
     let hits = v["hits"].as_array().unwrap();
     assert!(hits.iter().any(|h| h["cosine"].is_number()), "{v}");
@@ -221,21 +222,18 @@ fn hybrid_search_embeds_once_then_only_what_changed() {
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
     assert_eq!(repo.status()["model_id"], "leindex-code-v1");
     // Nothing changed: nothing embedded.
-    let (_, stderr) = run(&["loyalty", "discount"]);
-    assert!(!stderr.contains("embedded"), "{stderr}");
+    let again = repo.index_json(&[]);
+    assert_eq!(again["embeddings"]["embedded"], 0, "{again}");
+    assert_eq!(again["embeddings"]["reused"].as_u64(), Some(symbols));
     // One new function: it alone is embedded; the rest is kept.
     repo.append(
         "shop/pricing.py",
         "\n\ndef seasonal_rate(month: int) -> float:\n    return 0.1 if month == 12 else 0.0\n",
     );
-    repo.index();
-    let (v, stderr) = run(&["seasonal", "rate"]);
-    assert!(
-        stderr.contains(&format!(
-            "embedded 1 symbols with leindex-code-v1 ({symbols} kept"
-        )),
-        "{stderr}"
-    );
+    let third = repo.index_json(&[]);
+    assert_eq!(third["embeddings"]["embedded"], 1, "{third}");
+    assert_eq!(third["embeddings"]["reused"].as_u64(), Some(symbols));
+    let (v, _) = run(&["seasonal", "rate"]);
     assert_eq!(names(&v)[0], "shop/pricing.py::seasonal_rate");
     // Semantic alone ranks by cosine.
     let (v, _) = run(&["seasonal", "rate", "--mode", "semantic"]);
@@ -245,6 +243,83 @@ fn hybrid_search_embeds_once_then_only_what_changed() {
         .unwrap()
         .iter()
         .all(|h| h["cosine"].is_number()));
+}
+
+#[test]
+fn with_no_embed_the_first_search_embeds_what_the_index_run_left() {
+    let repo = Repo::from_fixture("python");
+    let first = repo.index_json(&["--no-embed"]);
+    assert!(first.get("embeddings").is_none(), "{first}");
+    assert!(!repo.path(".leindex/vectors.bin").exists());
+    let symbols = first["symbols"].as_u64().unwrap();
+    let out = repo
+        .cmd()
+        .args(["search", "loyalty", "discount"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains(&format!(
+            "embedded {symbols} symbols with leindex-code-v1 (0 kept"
+        )),
+        "{stderr}"
+    );
+    // Lexical search needs no vectors and builds none.
+    let repo = Repo::from_fixture("python");
+    repo.index_json(&["--no-embed"]);
+    repo.cmd()
+        .args(["search", "--mode", "lexical", "loyalty"])
+        .assert()
+        .success();
+    assert!(!repo.path(".leindex/vectors.bin").exists());
+}
+
+#[test]
+fn a_damaged_or_missing_vectors_file_is_rebuilt_not_trusted() {
+    let repo = Repo::from_fixture("python");
+    let symbols = repo.index_json(&[])["symbols"].as_u64().unwrap();
+    let expected = semantic_hits(&repo);
+    for damage in ["truncate", "garbage", "remove", "foreign stamp"] {
+        let path = repo.path(".leindex/vectors.bin");
+        let bytes = std::fs::read(&path).unwrap();
+        match damage {
+            "truncate" => std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap(),
+            "garbage" => std::fs::write(&path, vec![0xA5u8; bytes.len()]).unwrap(),
+            "remove" => std::fs::remove_file(&path).unwrap(),
+            _ => {
+                // A well-formed file of another run (another stamp): not this index's.
+                let mut b = bytes.clone();
+                b[16] ^= 0xFF;
+                std::fs::write(&path, b).unwrap();
+            }
+        }
+        let out = repo
+            .cmd()
+            .args([
+                "search", "--mode", "semantic", "--json", "loyalty", "discount",
+            ])
+            .assert()
+            .success();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(stderr.contains("embedded"), "{damage}: {stderr}");
+        if damage == "foreign stamp" {
+            // Its vectors are still right for the same bodies: kept, not recomputed.
+            assert!(
+                stderr.contains(&format!(
+                    "embedded 0 symbols with leindex-code-v1 ({symbols} kept"
+                )),
+                "{stderr}"
+            );
+        }
+        let v = crate::common::parse_json(out.get_output());
+        assert_eq!(names(&v), expected, "{damage}");
+    }
+}
+
+/// The names of a semantic search's hits.
+fn semantic_hits(repo: &Repo) -> Vec<String> {
+    let v = repo.json(&["search", "--mode", "semantic", "loyalty", "discount"]);
+    names(&v)
 }
 
 #[test]
@@ -272,4 +347,49 @@ fn the_shipped_model_finds_code_by_meaning() {
             assert_eq!(names(&v)[0], want, "{q:?} {mode}");
         }
     }
+}
+
+#[test]
+fn index_and_search_work_with_no_network_at_all() {
+    // In a new network namespace (not even loopback is up), with an empty HOME and no
+    // model cache: the model is in the binary, so index and search work as ever.
+    let repo = Repo::from_fixture("python");
+    let home = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("leindex");
+    let offline = |args: &[&str]| {
+        let out = std::process::Command::new("unshare")
+            .arg("--net")
+            .arg(&bin)
+            .args(args)
+            .current_dir(repo.path("."))
+            .env("HOME", home.path())
+            .env_remove("HF_HOME")
+            .env_remove("XDG_CACHE_HOME")
+            .output()
+            .expect("unshare (util-linux) runs");
+        assert!(
+            out.status.success(),
+            "leindex {args:?} offline: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    // The namespace really has no network: nothing can be reached, not even loopback.
+    let probe = std::process::Command::new("unshare")
+        .args(["--net", "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9"])
+        .output()
+        .expect("unshare runs bash");
+    let err = String::from_utf8_lossy(&probe.stderr);
+    assert!(
+        !probe.status.success() && err.contains("unreachable"),
+        "{err}"
+    );
+    let out = offline(&["index", "--json"]);
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["embeddings"]["model"], "leindex-code-v1");
+    let out = offline(&[
+        "search", "--json", "--mode", "semantic", "add", "an", "item", "to", "the", "basket",
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(names(&v)[0], "shop/cart.py::Cart.add", "{v}");
 }
