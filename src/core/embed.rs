@@ -50,14 +50,19 @@ const MAX_WORD: usize = 100;
 pub struct StaticModel {
     id: String,
     dim: usize,
-    vocab: FxHashMap<String, u32>,
+    vocab: FxHashMap<&'static str, u32>,
     scales: Vec<f32>,
-    rows: Vec<i8>,
+    /// V x D int8 values (as bytes), borrowed from the table (in the binary).
+    rows: &'static [u8],
 }
 
 impl StaticModel {
     /// Load from the bytes of `embeddings.bin` and the text of `vocab.txt`.
-    pub fn from_bytes(id: &str, embeddings: &[u8], vocab: &str) -> Result<StaticModel> {
+    pub fn from_bytes(
+        id: &str,
+        embeddings: &'static [u8],
+        vocab: &'static str,
+    ) -> Result<StaticModel> {
         let bad = |what: &str| Error::Internal(format!("embedding model {id}: {what}"));
         let body = embeddings
             .strip_prefix(b"LXE1")
@@ -77,7 +82,7 @@ impl StaticModel {
             .chunks_exact(4)
             .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
             .collect();
-        let rows: Vec<i8> = body[scales_end..].iter().map(|&b| b as i8).collect();
+        let rows = &body[scales_end..];
         let tokens: Vec<&str> = vocab.lines().collect();
         if tokens.len() != v {
             return Err(bad(&format!(
@@ -88,7 +93,7 @@ impl StaticModel {
         let vocab = tokens
             .into_iter()
             .enumerate()
-            .map(|(i, t)| (t.to_string(), i as u32))
+            .map(|(i, t)| (t, i as u32))
             .collect();
         Ok(StaticModel {
             id: id.to_string(),
@@ -133,7 +138,7 @@ impl StaticModel {
                     key.push_str("##");
                 }
                 key.push_str(&rest[..end]);
-                if let Some(&id) = self.vocab.get(&key) {
+                if let Some(&id) = self.vocab.get(key.as_str()) {
                     found = Some((id, end));
                     break;
                 }
@@ -207,7 +212,7 @@ impl StaticModel {
                 .iter_mut()
                 .zip(&self.rows[t * self.dim..(t + 1) * self.dim])
             {
-                *x += f32::from(q) * w;
+                *x += f32::from(q as i8) * w;
             }
         }
         touched.clear();
@@ -274,7 +279,9 @@ mod tests {
                 b.push((x / s).round() as i8 as u8);
             }
         }
-        StaticModel::from_bytes("test", &b, &vocab.join("\n")).unwrap()
+        let b: &'static [u8] = Box::leak(b.into_boxed_slice());
+        let vocab: &'static str = Box::leak(vocab.join("\n").into_boxed_str());
+        StaticModel::from_bytes("test", b, vocab).unwrap()
     }
 
     #[test]

