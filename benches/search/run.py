@@ -21,6 +21,11 @@ split). This script:
 
     python3 benches/search/run.py                     # all modes, 1,200 queries
     python3 benches/search/run.py --per-lang 50       # a quick look
+    # the opt-in transformer re-ranking (a `--features fastembed` build, a model
+    # folder from scripts/export-minilm-onnx.py, ONNX Runtime from PyPI's wheel):
+    LEINDEX_MODEL_DIR=/tmp/minilm-onnx ORT_DYLIB_PATH=.../libonnxruntime.so.1.32.0 \
+        python3 benches/search/run.py --modes lexical,semantic,hybrid,rerank
+    python3 benches/search/run.py --split dev --modes rerank   # choose its weight
 
 Results go to benches/search/e2e-results.json (with the sources used) and stdout.
 The reserved evaluation packages (DEVELOPERS.md) are excluded by name.
@@ -59,21 +64,21 @@ def reserved(name):
     return n in RESERVED or n.startswith("grep-")
 
 
-def versions():
-    """Package -> source line, from the model's SOURCES.tsv (test split only)."""
+def versions(want):
+    """Package -> source line, from the model's SOURCES.tsv (split `want` only)."""
     out = {}
     with open(os.path.join(REPO, "models/leindex-code-v1/SOURCES.tsv")) as f:
         for line in f:
             lang, pkg, split, origin = line.rstrip("\n").split("\t")
-            if split == "test":
+            if split == want:
                 out[(lang, pkg)] = origin
     return out
 
 
-def copy_sources(work, packages, used):
+def copy_sources(work, packages, used, split):
     orig = os.path.join(work, "orig")
     shutil.rmtree(orig, ignore_errors=True)
-    vers = versions()
+    vers = versions(split)
     std = sysconfig.get_paths()["stdlib"]
     purelib = sysconfig.get_paths()["purelib"]
     for lang, pkgs in packages.items():
@@ -91,6 +96,9 @@ def copy_sources(work, packages, used):
                 else:
                     name = pkg
                     src = os.path.join(purelib, name)
+                if not os.path.isdir(src):
+                    log(f"  skip: {src} is not installed")
+                    continue
                 shutil.copytree(src, os.path.join(dst, name),
                                 ignore=shutil.ignore_patterns("__pycache__", "test", "tests", "testing", "*.so"))
             elif lang == "go":
@@ -102,7 +110,8 @@ def copy_sources(work, packages, used):
                 cands = [c for c in cands if re.fullmatch(re.escape(pkg) + r"-\d.*", os.path.basename(c))]
                 pick = [c for c in cands if want and os.path.basename(c) == f"{pkg}-{want}"] or cands[-1:]
                 if not pick:
-                    raise SystemExit(f"crate {pkg} not in ~/.cargo/registry (run `cargo fetch`)")
+                    log(f"  skip: crate {pkg} is not in ~/.cargo/registry")
+                    continue
                 origin = "crates.io " + os.path.basename(pick[0])
                 shutil.copytree(pick[0], dst, ignore=shutil.ignore_patterns("target", ".git"), symlinks=True)
             elif lang == "ts":
@@ -232,6 +241,33 @@ def search(leindex, root, query, mode):
     return [h["qualified_name"] for h in hits], ms
 
 
+def rerank_search(leindex, root, query, top):
+    """The hybrid's best `top` hits with the transformer's cosine (weight 0: the hybrid
+    order; the blend for any weight is computed here from the cosines and scores)."""
+    t = time.perf_counter()
+    p = subprocess.run([leindex, "search", "--root", root, "--json", "--limit", str(top),
+                        "--rerank", str(top), "--rerank-weight", "0", "--", query],
+                       capture_output=True, text=True)
+    ms = (time.perf_counter() - t) * 1000
+    if p.returncode not in (0, 6):
+        raise SystemExit(f"leindex search --rerank failed ({p.returncode}): {p.stderr}")
+    hits = json.loads(p.stdout)["hits"] if p.stdout.strip() else []
+    return [(h["qualified_name"], h["score"], h["rerank_cosine"]) for h in hits], ms
+
+
+def blend_order(hits, w):
+    def z(v):
+        m = sum(v) / len(v)
+        sd = (sum((x - m) ** 2 for x in v) / len(v)) ** 0.5 or 1.0
+        return [(x - m) / sd for x in v]
+    if not hits:
+        return []
+    zs, zc = z([h[1] for h in hits]), z([h[2] for h in hits])
+    b = [w * c + (1 - w) * s for s, c in zip(zs, zc)]
+    idx = sorted(range(len(hits)), key=lambda i: (-b[i], i))
+    return [hits[i][0] for i in idx]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--work", default="/tmp/leindex-search-bench")
@@ -240,11 +276,20 @@ def main():
     ap.add_argument("--modes", default="lexical,semantic,hybrid")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--reuse", action="store_true", help="keep WORK's copies and index")
-    ap.add_argument("--out", default=os.path.join(HERE, "e2e-results.json"))
+    ap.add_argument("--out", default=None, help="default: benches/search/e2e-results[-dev].json")
+    ap.add_argument("--split", default="test", choices=["test", "dev"])
+    ap.add_argument("--rerank-per-lang", type=int, default=100,
+                    help="queries per language for the rerank mode (0 = all; about 2.5 s each)")
+    ap.add_argument("--rerank-weights", default="0.3,0.5,0.7,1.0",
+                    help="weights of the transformer's cosine to report (rerank mode)")
     a = ap.parse_args()
+    if a.out is None:
+        a.out = os.path.join(HERE, "e2e-results.json" if a.split == "test" else "e2e-results-dev.json")
+    if a.split == "dev":
+        a.work = a.work.rstrip("/") + "-dev"
     ev = json.load(open(os.path.join(HERE, "eval-set.json")))
-    packages = ev["packages"]["test"]
-    queries = ev["test"]
+    packages = ev["packages"][a.split]
+    queries = ev[a.split]
     if a.per_lang:
         seen = {}
         queries = [q for q in queries if seen.setdefault(q["lang"], []).append(q) or
@@ -254,7 +299,7 @@ def main():
     stamp = os.path.join(a.work, "sources.json")
     if not a.reuse or not os.path.exists(stamp):
         log("sources (test split of the model's training; never trained or tuned on):")
-        copy_sources(a.work, packages, used)
+        copy_sources(a.work, packages, used, a.split)
         strip_counts = make_stripped(a.work)
         log("doc comments removed:", strip_counts)
         for lang in LANG_DIR:
@@ -276,12 +321,63 @@ def main():
         syms = json.loads(p.stdout)["symbols"]
         present[lang] = {s["qualified_name"] for s in syms}
         with_doc[lang] = {s["qualified_name"] for s in syms if s.get("doc")}
+    have = {(u["language"], u["package"]) for u in used}
+    dropped = [q for q in queries if (q["lang"], q["package"]) not in have]
+    if dropped:
+        log(f"{len(dropped)} queries dropped: their package is not on this machine")
+    queries = [q for q in queries if (q["lang"], q["package"]) in have]
     missing = [q for q in queries if q["target"] not in present[q["lang"]]]
     documented = [q for q in queries if q["target"] in with_doc[q["lang"]]]
     log(f"{len(queries)} queries; {len(missing)} targets not in the index (misses); "
         f"{len(documented)} targets still documented")
     modes = a.modes.split(",")
     results = {}
+    if "rerank" in modes:
+        modes.remove("rerank")
+        sub, seen = [], {}
+        for q in queries:
+            seen[q["lang"]] = seen.get(q["lang"], 0) + 1
+            if not a.rerank_per_lang or seen[q["lang"]] <= a.rerank_per_lang:
+                sub.append(q)
+        cache_path = os.path.join(a.work, "rerank-cache.jsonl")
+        cache = {}
+        if os.path.exists(cache_path):
+            for line in open(cache_path):
+                r = json.loads(line)
+                cache[(r["lang"], r["query"])] = r
+        out = open(cache_path, "a")
+        t = time.time()
+        for i, q in enumerate(sub):
+            key = (q["lang"], q["query"])
+            if key not in cache:
+                hits, ms = rerank_search(a.leindex, os.path.join(a.work, "stripped", LANG_DIR[q["lang"]]),
+                                         q["query"], 50)
+                cache[key] = {"lang": q["lang"], "query": q["query"], "hits": hits, "ms": ms}
+                out.write(json.dumps(cache[key]) + "\n")
+                out.flush()
+            if i % 50 == 49:
+                log(f"rerank: {i + 1}/{len(sub)} in {time.time() - t:.0f}s")
+        out.close()
+        for w in [0.0] + [float(x) for x in a.rerank_weights.split(",")]:
+            per = {}
+            for q in sub:
+                r = cache[(q["lang"], q["query"])]
+                order = blend_order(r["hits"], w)[:10]
+                rank = order.index(q["target"]) + 1 if q["target"] in order else None
+                for key in (q["lang"], "all"):
+                    d = per.setdefault(key, {"n": 0, "rr": 0.0, "r1": 0, "r10": 0, "ms": []})
+                    d["n"] += 1
+                    d["ms"].append(r["ms"])
+                    if rank:
+                        d["rr"] += 1.0 / rank
+                        d["r1"] += rank == 1
+                        d["r10"] += 1
+            name = "hybrid (rerank subset)" if w == 0.0 else f"rerank w={w}"
+            results[name] = {k: {"queries": d["n"], "mrr10": round(d["rr"] / d["n"], 3),
+                                 "recall1": round(d["r1"] / d["n"], 3), "recall10": round(d["r10"] / d["n"], 3),
+                                 "median_ms": round(statistics.median(d["ms"]), 1),
+                                 "p95_ms": round(sorted(d["ms"])[int(0.95 * (len(d["ms"]) - 1))], 1)}
+                             for k, d in per.items()}
     for mode in modes:
         # Warm the index (the first semantic search after an index run builds vectors).
         for lang in LANG_DIR:
@@ -311,15 +407,15 @@ def main():
                              "recall1": round(d["r1"] / d["n"], 3), "recall10": round(d["r10"] / d["n"], 3),
                              "median_ms": round(statistics.median(d["ms"]), 1)}
                          for k, d in per.items()}
-    print(f"{'mode':9} {'lang':7} {'n':>5} {'MRR@10':>7} {'R@1':>6} {'R@10':>6} {'ms':>6}")
-    for mode in modes:
+    print(f"{'mode':22} {'lang':7} {'n':>5} {'MRR@10':>7} {'R@1':>6} {'R@10':>6} {'ms':>7}")
+    for mode in results:
         for k in ("python", "go", "rust", "ts", "all"):
             r = results[mode].get(k)
             if r:
-                print(f"{mode:9} {k:7} {r['queries']:5} {r['mrr10']:7.3f} {r['recall1']:6.3f} "
-                      f"{r['recall10']:6.3f} {r['median_ms']:6.1f}")
+                print(f"{mode:22} {k:7} {r['queries']:5} {r['mrr10']:7.3f} {r['recall1']:6.3f} "
+                      f"{r['recall10']:6.3f} {r['median_ms']:7.1f}")
     json.dump({"command": "python3 benches/search/run.py " + " ".join(sys.argv[1:]),
-               "queries": len(queries), "missing_targets": len(missing),
+               "split": a.split, "queries": len(queries), "dropped_queries": len(dropped), "missing_targets": len(missing),
                "documented_targets": len(documented), "doc_comments_removed": strip_counts,
                "sources": used, "results": results}, open(a.out, "w"), indent=1)
     log("wrote", a.out)

@@ -46,7 +46,35 @@ pub struct SearchArgs {
     pub context: usize,
     #[command(flatten)]
     pub query_args: QueryArgs,
+    #[cfg(feature = "fastembed")]
+    #[command(flatten)]
+    pub rerank: RerankArgs,
 }
+
+/// Transformer re-ranking (builds with the `fastembed` feature only).
+#[cfg(feature = "fastembed")]
+#[derive(Debug, Args)]
+pub struct RerankArgs {
+    /// Re-rank the hybrid search's best N hits with the transformer in --model-dir
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "50",
+          value_parser = clap::value_parser!(u64).range(1..=1000),
+          requires_all = ["model_dir", "ort_lib"], conflicts_with = "mode")]
+    pub rerank: Option<u64>,
+    /// Folder of an ONNX sentence-embedding model (model.onnx, tokenizer.json,
+    /// config.json, special_tokens_map.json, tokenizer_config.json)
+    #[arg(long, value_name = "DIR", env = "LEINDEX_MODEL_DIR")]
+    pub model_dir: Option<std::path::PathBuf>,
+    /// The ONNX Runtime library (libonnxruntime.so)
+    #[arg(long, value_name = "FILE", env = "ORT_DYLIB_PATH")]
+    pub ort_lib: Option<std::path::PathBuf>,
+    /// Weight of the transformer's cosine against the hybrid score (z-scores)
+    #[arg(long, value_name = "W", default_value_t = RERANK_WEIGHT)]
+    pub rerank_weight: f64,
+}
+
+/// The default weight of the re-ranking cosine (benches/search/run.py --split dev).
+#[cfg(feature = "fastembed")]
+pub const RERANK_WEIGHT: f64 = 0.5;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum ModeArg {
@@ -111,15 +139,41 @@ pub fn run(a: SearchArgs) -> anyhow::Result<()> {
         }),
         _ => None,
     };
-    let report = search::search(
+    #[cfg(feature = "fastembed")]
+    let reranker = match a.rerank.rerank {
+        None => None,
+        Some(n) => {
+            let dir = a
+                .rerank
+                .model_dir
+                .as_ref()
+                .expect("clap requires --model-dir");
+            let lib = a.rerank.ort_lib.as_ref().expect("clap requires --ort-lib");
+            Some((n as usize, leindex::core::rerank::Reranker::load(dir, lib)?))
+        }
+    };
+    #[cfg(feature = "fastembed")]
+    let want = match &reranker {
+        Some((n, _)) => (*n).max(a.limit as usize),
+        None => a.limit as usize,
+    };
+    #[cfg(not(feature = "fastembed"))]
+    let want = a.limit as usize;
+    #[allow(unused_mut)]
+    let mut report = search::search(
         &store,
         ranks.as_ref(),
         &query,
         &filter,
-        a.limit as usize,
+        want,
         mode,
         semantic.as_ref(),
     )?;
+    #[cfg(feature = "fastembed")]
+    if let Some((_, mut model)) = reranker {
+        rerank(&root, &mut report, &mut model, a.rerank.rerank_weight)?;
+    }
+    report.hits.truncate(a.limit as usize);
     let code: Vec<Option<String>> = if a.context > 0 {
         report
             .hits
@@ -192,4 +246,55 @@ pub fn run(a: SearchArgs) -> anyhow::Result<()> {
         ]);
     }
     emit(&format!("{t}\n"))
+}
+
+/// Re-order `report`'s hits by the transformer's cosine blended with their score.
+#[cfg(feature = "fastembed")]
+fn rerank(
+    root: &std::path::Path,
+    report: &mut SearchReport,
+    model: &mut leindex::core::rerank::Reranker,
+    weight: f64,
+) -> anyhow::Result<()> {
+    if report.hits.is_empty() {
+        return Ok(());
+    }
+    let mut texts = vec![report.query.clone()];
+    let mut files: std::collections::HashMap<String, String> = Default::default();
+    for h in &report.hits {
+        let s = &h.symbol;
+        let text = files.entry(s.file.clone()).or_insert_with(|| {
+            std::fs::read(root.join(&s.file))
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default()
+        });
+        let body = text
+            .get(s.start_byte as usize..(s.end_byte as usize).min(text.len()))
+            .unwrap_or("");
+        texts.push(vectors::symbol_text(
+            &s.name,
+            &s.qualified_name,
+            &s.signature,
+            s.doc.as_deref(),
+            body,
+        ));
+    }
+    let v = model.embed(&texts)?;
+    let q = &v[0];
+    let cos: Vec<f64> = v[1..]
+        .iter()
+        .map(|h| f64::from(h.iter().zip(q).map(|(a, b)| a * b).sum::<f32>()))
+        .collect();
+    let scores: Vec<f64> = report.hits.iter().map(|h| h.score).collect();
+    let order = leindex::core::rerank::order(&scores, &cos, weight);
+    let mut old: Vec<Option<search::SearchHit>> = report.hits.drain(..).map(Some).collect();
+    for (rank, (i, score)) in order.into_iter().enumerate() {
+        let mut h = old[i].take().expect("each hit once");
+        h.rerank_cosine = Some(cos[i]);
+        h.score = score;
+        h.rank = rank + 1;
+        report.hits.push(h);
+    }
+    report.reranked_by = Some(model.dir.display().to_string());
+    Ok(())
 }

@@ -12,6 +12,8 @@ pub mod hotspots;
 pub mod impact;
 pub mod index;
 pub mod lang;
+#[cfg(feature = "fastembed")]
+pub mod rerank;
 pub mod resolve;
 pub mod search;
 pub mod store;

@@ -81,6 +81,8 @@ pub const CENTRALITY_PRIOR: f64 = 0.1;
 #[derive(Debug, Serialize)]
 pub struct SearchHit {
     pub rank: usize,
+    /// What the hits are ordered by: the mode's score, or after `--rerank` the blend
+    /// `w z(rerank_cosine) + (1 - w) z(hybrid score)` (src/core/rerank.rs).
     pub score: f64,
     /// BM25 (FTS5's, negated: higher is better).
     pub bm25: f64,
@@ -88,6 +90,10 @@ pub struct SearchHit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cosine: Option<f64>,
     pub centrality: f64,
+    /// Cosine of the query and the hit under the re-ranking transformer (`--rerank`,
+    /// builds with the `fastembed` feature).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rerank_cosine: Option<f64>,
     #[serde(flatten)]
     pub symbol: SymbolRecord,
 }
@@ -102,6 +108,9 @@ pub struct SearchReport {
     pub centrality_prior: bool,
     /// The query's terms after splitting identifiers and dropping stop words.
     pub terms: Vec<String>,
+    /// The model folder whose transformer re-ranked the hits (`--rerank`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reranked_by: Option<String>,
     pub hits: Vec<SearchHit>,
 }
 
@@ -238,6 +247,7 @@ pub fn search(
                 bm25: b,
                 cosine: cos,
                 centrality: c,
+                rerank_cosine: None,
                 symbol: s,
             }
         })
@@ -261,6 +271,7 @@ pub fn search(
         },
         centrality_prior: ranks.is_some(),
         terms: terms(query),
+        reranked_by: None,
         hits,
     })
 }

@@ -16,4 +16,6 @@ mod index_mixed;
 mod index_python;
 mod index_rust;
 mod index_typescript;
+#[cfg(feature = "fastembed")]
+mod rerank;
 mod search;
