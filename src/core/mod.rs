@@ -11,6 +11,7 @@ pub mod graph_store;
 pub mod hotspots;
 pub mod impact;
 pub mod index;
+pub mod ivf;
 pub mod lang;
 #[cfg(feature = "fastembed")]
 pub mod rerank;

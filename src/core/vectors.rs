@@ -19,9 +19,10 @@ use rayon::prelude::*;
 
 use crate::core::embed::Embedder;
 use crate::core::error::{Error, Result};
+use crate::core::ivf::{self, Centroids};
 use crate::core::store::{db_err, Store};
 
-const MAGIC: &[u8; 4] = b"LXV3";
+const MAGIC: &[u8; 4] = b"LXV4";
 /// Bytes of a body hash (BLAKE3).
 const HASH: usize = 32;
 /// Bytes of a symbol's code embedded at most (the start of a long body says the most).
@@ -99,11 +100,15 @@ impl std::ops::Deref for Bytes {
     }
 }
 
-/// The vectors of every symbol, int8 with a scale per row, sorted by symbol id.
+/// The vectors of every symbol, int8 with a scale per row.
 ///
-/// File layout (little-endian): `LXV3`, u32 header length H (a multiple of 64), u32
-/// dimension d, u32 count n, 32-byte stamp, u32 length + model id, zero padding to H;
-/// then n ids (i64), n scales (f32), n x d int8 values, n body hashes (32 bytes).
+/// File layout (little-endian): `LXV4`, u32 header length H (a multiple of 64), u32
+/// dimension d, u32 count n, 32-byte stamp, u32 cluster count c (0: no partition),
+/// u32 length + model id, zero padding to H; then n ids (i64), n scales (f32), n x d
+/// int8 values, n body hashes (32 bytes). Without a partition rows are in id order.
+/// With one ([`ivf`], from [`ivf::ANN_MIN`] rows) rows are grouped by cluster, and
+/// follow: n u32 row numbers in id order, c centroid scales (f32), c x d int8
+/// centroids, c + 1 u32 offsets (cluster j is rows offsets[j]..offsets[j + 1]).
 pub struct VectorIndex {
     pub model_id: String,
     pub dim: usize,
@@ -114,6 +119,24 @@ pub struct VectorIndex {
     scales_at: usize,
     data_at: usize,
     hashes_at: usize,
+    ivf: Option<IvfAt>,
+}
+
+/// Where the partition's parts are in the file.
+struct IvfAt {
+    c: usize,
+    by_id_at: usize,
+    cent_scales_at: usize,
+    cents_at: usize,
+    offsets_at: usize,
+}
+
+/// How a file's rows are partitioned: the centroids, the source row (in id order) at
+/// each position, and where each cluster starts.
+struct Plan {
+    cents: Centroids,
+    order: Vec<u32>,
+    offsets: Vec<u32>,
 }
 
 /// Rows being gathered for a new file (tests).
@@ -160,7 +183,7 @@ impl Builder {
             let r: &[i8] = &self.data[k * dim..(k + 1) * dim];
             (self.ids[k], self.scales[k], r, self.hashes[k])
         };
-        write_vectors(&mut out, model_id, stamp, dim, self.ids.len(), &row)
+        write_vectors(&mut out, model_id, stamp, dim, self.ids.len(), &row, None)
             .expect("writing to memory");
         out
     }
@@ -169,7 +192,8 @@ impl Builder {
 /// Row `k` of a file being written: id, scale, int8 values, body hash.
 type RowAt<'a> = dyn Fn(usize) -> (i64, f32, &'a [i8], [u8; HASH]) + 'a;
 
-/// Write a vectors file of `n` rows (see [`VectorIndex`] for the layout).
+/// Write a vectors file of `n` rows (see [`VectorIndex`] for the layout); `row(k)` is
+/// the k-th row in id order; `plan` partitions them.
 fn write_vectors<W: Write>(
     w: &mut W,
     model_id: &str,
@@ -177,36 +201,118 @@ fn write_vectors<W: Write>(
     dim: usize,
     n: usize,
     row: &RowAt,
+    plan: Option<&Plan>,
 ) -> std::io::Result<()> {
-    let head = 4 + 4 + 4 + 4 + 32 + 4 + model_id.len();
+    let head = 4 + 4 + 4 + 4 + 32 + 4 + 4 + model_id.len();
     let h = head.div_ceil(64) * 64;
+    let c = plan.map_or(0, |p| p.cents.len());
     w.write_all(MAGIC)?;
     w.write_all(&(h as u32).to_le_bytes())?;
     w.write_all(&(dim as u32).to_le_bytes())?;
     w.write_all(&(n as u32).to_le_bytes())?;
     w.write_all(stamp)?;
+    w.write_all(&(c as u32).to_le_bytes())?;
     w.write_all(&(model_id.len() as u32).to_le_bytes())?;
     w.write_all(model_id.as_bytes())?;
     w.write_all(&vec![0; h - head])?;
-    for k in 0..n {
-        w.write_all(&row(k).0.to_le_bytes())?;
+    let src = |p: usize| plan.map_or(p, |pl| pl.order[p] as usize);
+    for p in 0..n {
+        w.write_all(&row(src(p)).0.to_le_bytes())?;
     }
-    for k in 0..n {
-        w.write_all(&row(k).1.to_le_bytes())?;
+    for p in 0..n {
+        w.write_all(&row(src(p)).1.to_le_bytes())?;
     }
     let mut bytes = vec![0u8; dim];
-    for k in 0..n {
-        let r = row(k).2;
+    for p in 0..n {
+        let r = row(src(p)).2;
         debug_assert_eq!(r.len(), dim);
         for (b, &x) in bytes.iter_mut().zip(r) {
             *b = x as u8;
         }
         w.write_all(&bytes)?;
     }
-    for k in 0..n {
-        w.write_all(&row(k).3)?;
+    for p in 0..n {
+        w.write_all(&row(src(p)).3)?;
+    }
+    if let Some(pl) = plan {
+        // Row number of each id, in id order: the inverse of `order`.
+        let mut by_id = vec![0u32; n];
+        for (p, &k) in pl.order.iter().enumerate() {
+            by_id[k as usize] = p as u32;
+        }
+        for p in by_id {
+            w.write_all(&p.to_le_bytes())?;
+        }
+        for s in &pl.cents.scales {
+            w.write_all(&s.to_le_bytes())?;
+        }
+        w.write_all(bytes_of_i8(&pl.cents.rows))?;
+        for o in &pl.offsets {
+            w.write_all(&o.to_le_bytes())?;
+        }
     }
     Ok(())
+}
+
+/// The cluster a row (in id order) had in the previous file, if it was kept.
+type ClusterOf<'a> = dyn Fn(usize) -> Option<u32> + 'a;
+
+/// Partition `n` rows (`row(k)` in id order) into clusters: `reuse` gives centroids to
+/// keep and, per row, the cluster it had (kept rows); other rows are assigned, and
+/// without `reuse` the centroids are trained on a strided sample.
+fn make_plan(
+    n: usize,
+    dim: usize,
+    row: &RowAt,
+    c: usize,
+    reuse: Option<(&Centroids, &ClusterOf)>,
+) -> Plan {
+    let cents = match reuse {
+        Some((cents, _)) => cents.clone(),
+        None => {
+            let step = (n / (c * 32)).max(1);
+            let sample: Vec<(&[i8], f32)> = (0..n)
+                .step_by(step)
+                .map(|k| {
+                    let r = row(k);
+                    (r.2, r.1)
+                })
+                .collect();
+            ivf::train(dim, c, &sample)
+        }
+    };
+    let mut cluster: Vec<u32> = vec![u32::MAX; n];
+    if let Some((_, old)) = reuse {
+        for (k, c) in cluster.iter_mut().enumerate() {
+            if let Some(j) = old(k) {
+                *c = j;
+            }
+        }
+    }
+    let todo: Vec<usize> = (0..n).filter(|&k| cluster[k] == u32::MAX).collect();
+    let rows: Vec<&[i8]> = todo.iter().map(|&k| row(k).2).collect();
+    for (k, j) in todo.iter().zip(ivf::assign(&cents, &rows)) {
+        cluster[*k] = j;
+    }
+    // Counting sort by cluster, id order within one.
+    let mut offsets = vec![0u32; cents.len() + 1];
+    for &j in &cluster {
+        offsets[j as usize + 1] += 1;
+    }
+    for j in 0..cents.len() {
+        offsets[j + 1] += offsets[j];
+    }
+    let mut next = offsets.clone();
+    let mut order = vec![0u32; n];
+    for (k, &j) in cluster.iter().enumerate() {
+        order[next[j as usize] as usize] = k as u32;
+        next[j as usize] += 1;
+    }
+    Plan {
+        cents,
+        order,
+        offsets,
+    }
 }
 
 /// A unit vector as int8 values and the scale that gives them back (0 for none).
@@ -231,6 +337,12 @@ fn bytemuck_i8(b: &[u8]) -> &[i8] {
     // SAFETY: u8 and i8 have the same size and alignment, and every bit pattern is
     // valid for both.
     unsafe { std::slice::from_raw_parts(b.as_ptr().cast::<i8>(), b.len()) }
+}
+
+/// int8 values as the bytes that store them.
+fn bytes_of_i8(b: &[i8]) -> &[u8] {
+    // SAFETY: as in `bytemuck_i8`.
+    unsafe { std::slice::from_raw_parts(b.as_ptr().cast::<u8>(), b.len()) }
 }
 
 /// The integer dot product of an int8 row (as stored bytes) and an int8 query.
@@ -325,16 +437,33 @@ impl VectorIndex {
         let dim = u32_at(8)?;
         let n = u32_at(12)?;
         let stamp: [u8; 32] = b.get(16..48)?.try_into().ok()?;
-        let len = u32_at(48)?;
-        let model_id = String::from_utf8(b.get(52..52usize.checked_add(len)?)?.to_vec()).ok()?;
-        if h % 64 != 0 || 52 + len > h || dim == 0 {
+        let c = u32_at(48)?;
+        let len = u32_at(52)?;
+        let model_id = String::from_utf8(b.get(56..56usize.checked_add(len)?)?.to_vec()).ok()?;
+        if h % 64 != 0 || 56 + len > h || dim == 0 {
             return None;
         }
         let ids_at = h;
         let scales_at = ids_at.checked_add(n.checked_mul(8)?)?;
         let data_at = scales_at.checked_add(n.checked_mul(4)?)?;
         let hashes_at = data_at.checked_add(n.checked_mul(dim)?)?;
-        let end = hashes_at.checked_add(n.checked_mul(HASH)?)?;
+        let mut end = hashes_at.checked_add(n.checked_mul(HASH)?)?;
+        let ivf = if c > 0 {
+            let by_id_at = end;
+            let cent_scales_at = by_id_at.checked_add(n.checked_mul(4)?)?;
+            let cents_at = cent_scales_at.checked_add(c.checked_mul(4)?)?;
+            let offsets_at = cents_at.checked_add(c.checked_mul(dim)?)?;
+            end = offsets_at.checked_add((c + 1).checked_mul(4)?)?;
+            Some(IvfAt {
+                c,
+                by_id_at,
+                cent_scales_at,
+                cents_at,
+                offsets_at,
+            })
+        } else {
+            None
+        };
         if end != b.len() {
             return None;
         }
@@ -348,9 +477,29 @@ impl VectorIndex {
             scales_at,
             data_at,
             hashes_at,
+            ivf,
         };
-        // Ids must be sorted for lookups by id.
-        (1..n).all(|i| v.id(i - 1) < v.id(i)).then_some(v)
+        // Ids must be sorted (through the id order, when partitioned) for lookups, and
+        // the partition must cover the rows. A partitioned file is large: its id order
+        // is checked on a sample (its size and stamp are checked whole), and a row
+        // number out of range is clamped where it is read, never trusted.
+        let step = match &v.ivf {
+            None => 1,
+            Some(iv) => {
+                let off: Vec<u32> = (0..=iv.c).map(|j| v.offset(j)).collect();
+                if off[0] != 0 || off[iv.c] as usize != n || off.windows(2).any(|w| w[0] > w[1]) {
+                    return None;
+                }
+                if (0..n).step_by(61).any(|k| v.by_id_raw(k) >= n) {
+                    return None;
+                }
+                61
+            }
+        };
+        (step..n)
+            .step_by(step)
+            .all(|k| v.id(v.row_of(k - step)) < v.id(v.row_of(k)))
+            .then_some(v)
     }
 
     #[cfg(test)]
@@ -415,15 +564,72 @@ impl VectorIndex {
         self.stamp.iter().map(|b| format!("{b:02x}")).collect()
     }
 
-    /// The index of symbol `id`'s row.
+    /// The row of the k-th symbol in id order.
+    fn row_of(&self, k: usize) -> usize {
+        if self.ivf.is_some() {
+            self.by_id(k)
+        } else {
+            k
+        }
+    }
+
+    fn by_id_raw(&self, k: usize) -> usize {
+        let at = self.ivf.as_ref().expect("partitioned").by_id_at + k * 4;
+        u32::from_le_bytes(self.bytes[at..at + 4].try_into().expect("4 bytes")) as usize
+    }
+
+    fn by_id(&self, k: usize) -> usize {
+        self.by_id_raw(k).min(self.n.saturating_sub(1))
+    }
+
+    fn offset(&self, j: usize) -> u32 {
+        let at = self.ivf.as_ref().expect("partitioned").offsets_at + j * 4;
+        u32::from_le_bytes(self.bytes[at..at + 4].try_into().expect("4 bytes"))
+    }
+
+    /// The partition's centroids, when there is one.
+    fn centroids(&self) -> Option<Centroids> {
+        let iv = self.ivf.as_ref()?;
+        let scales = (0..iv.c)
+            .map(|j| {
+                let at = iv.cent_scales_at + j * 4;
+                f32::from_le_bytes(self.bytes[at..at + 4].try_into().expect("4 bytes"))
+            })
+            .collect();
+        let rows = bytemuck_i8(&self.bytes[iv.cents_at..iv.cents_at + iv.c * self.dim]).to_vec();
+        Some(Centroids {
+            dim: self.dim,
+            rows,
+            scales,
+        })
+    }
+
+    /// The cluster of row `i` (partitioned files).
+    fn cluster_of(&self, i: usize) -> u32 {
+        let c = self.ivf.as_ref().expect("partitioned").c;
+        // The last cluster whose offset is <= i.
+        let (mut lo, mut hi) = (0, c);
+        while lo + 1 < hi {
+            let mid = (lo + hi) / 2;
+            if self.offset(mid) as usize <= i {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        lo as u32
+    }
+
+    /// The row of symbol `id`.
     fn find(&self, id: i64) -> Option<usize> {
         let (mut lo, mut hi) = (0, self.n);
         while lo < hi {
             let mid = (lo + hi) / 2;
-            match self.id(mid).cmp(&id) {
+            let row = self.row_of(mid);
+            match self.id(row).cmp(&id) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
+                std::cmp::Ordering::Equal => return Some(row),
             }
         }
         None
@@ -434,25 +640,72 @@ impl VectorIndex {
         dot(self.row(i), &q.row) as f32 * self.scale(i) * q.scale
     }
 
-    /// The `k` symbols nearest to `q` by cosine, best first (exact scan over every
-    /// row, in parallel blocks; ties by id).
+    /// The `k` symbols nearest to `q` by cosine, best first (ties by id): an exact scan
+    /// over every row in parallel blocks, or in a partitioned file the rows of the
+    /// [`ivf::probes`] clusters whose centroids are nearest to `q`.
     pub fn nearest(&self, q: &Query, k: usize) -> Vec<(i64, f32)> {
         if k == 0 || q.row.len() != self.dim {
             return Vec::new();
         }
-        let blocks = self.n.div_ceil(BLOCK);
-        let mut best: Vec<(usize, f32)> = (0..blocks)
+        let ranges: Vec<(usize, usize)> = match &self.ivf {
+            None => (0..self.n.div_ceil(BLOCK))
+                .map(|b| (b * BLOCK, ((b + 1) * BLOCK).min(self.n)))
+                .collect(),
+            Some(iv) => {
+                let cents = &self.bytes[iv.cents_at..iv.cents_at + iv.c * self.dim];
+                let mut by_centroid: Vec<(usize, f32)> = (0..iv.c)
+                    .map(|j| {
+                        let at = iv.cent_scales_at + j * 4;
+                        let s =
+                            f32::from_le_bytes(self.bytes[at..at + 4].try_into().expect("4 bytes"));
+                        let row = &cents[j * self.dim..(j + 1) * self.dim];
+                        (j, dot(row, &q.row) as f32 * s)
+                    })
+                    .collect();
+                top(&mut by_centroid, ivf::probes(iv.c));
+                by_centroid
+                    .iter()
+                    .map(|&(j, _)| (self.offset(j) as usize, self.offset(j + 1) as usize))
+                    .filter(|(lo, hi)| lo < hi)
+                    .collect()
+            }
+        };
+        let mut best: Vec<(usize, f32)> = ranges
             .into_par_iter()
-            .flat_map_iter(|b| {
-                let lo = b * BLOCK;
-                let hi = (lo + BLOCK).min(self.n);
-                score_block(self, q, lo, hi, k)
-            })
+            .flat_map_iter(|(lo, hi)| score_block(self, q, lo, hi, k))
             .collect();
         top(&mut best, k);
         let mut out: Vec<(i64, f32)> = best.into_iter().map(|(i, c)| (self.id(i), c)).collect();
         out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         out
+    }
+
+    /// The `k` nearest by an exact scan of every row, partitioned or not (what
+    /// [`VectorIndex::nearest`] approximates in a partitioned file; benches/ann.rs).
+    pub fn nearest_exact(&self, q: &Query, k: usize) -> Vec<(i64, f32)> {
+        if k == 0 || q.row.len() != self.dim {
+            return Vec::new();
+        }
+        let mut best: Vec<(usize, f32)> = (0..self.n.div_ceil(BLOCK))
+            .into_par_iter()
+            .flat_map_iter(|b| score_block(self, q, b * BLOCK, ((b + 1) * BLOCK).min(self.n), k))
+            .collect();
+        top(&mut best, k);
+        let mut out: Vec<(i64, f32)> = best.into_iter().map(|(i, c)| (self.id(i), c)).collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out
+    }
+
+    /// Open the vectors file of the index at `db` as it is (no check against the
+    /// database; benches).
+    #[doc(hidden)]
+    pub fn open_file(db: &Path) -> Result<Option<VectorIndex>> {
+        Ok(VectorIndex::map(&vectors_path(db))?.flatten())
+    }
+
+    /// Whether searches of this file are approximate (partitioned).
+    pub fn is_partitioned(&self) -> bool {
+        self.ivf.is_some()
     }
 
     /// The cosine of `q` with the vector of symbol `id`, if it has one.
@@ -519,6 +772,17 @@ pub fn ensure_vectors(
     store: &mut Store,
     root: &Path,
     model: &dyn Embedder,
+) -> Result<(VectorIndex, VectorReport)> {
+    ensure_vectors_with(store, root, model, ivf::ANN_MIN)
+}
+
+/// [`ensure_vectors`], partitioning from `ann_min` symbols on (tests use small ones).
+#[doc(hidden)]
+pub fn ensure_vectors_with(
+    store: &mut Store,
+    root: &Path,
+    model: &dyn Embedder,
+    ann_min: usize,
 ) -> Result<(VectorIndex, VectorReport)> {
     let path = store.db_file().to_path_buf();
     let e = db_err(&path);
@@ -690,8 +954,29 @@ pub fn ensure_vectors(
             }
         }
     };
+    let n = order.len();
+    let plan = (n >= ann_min).then(|| {
+        let c = ivf::clusters_for(n);
+        // Keep the centroids of a partitioned file of this model with as many clusters:
+        // its kept rows keep their clusters.
+        let old = previous
+            .as_ref()
+            .filter(|v| ivf::clusters_for(v.len()) == c)
+            .and_then(|v| v.centroids());
+        match &old {
+            Some(cents) => {
+                let prev = previous.as_ref().expect("centroids come from a file");
+                let was = |k: usize| match order[k].2 {
+                    Src::Kept(i) => Some(prev.cluster_of(i)),
+                    Src::Fresh(..) => None,
+                };
+                make_plan(n, dim, &row, c, Some((cents, &was)))
+            }
+            None => make_plan(n, dim, &row, c, None),
+        }
+    });
     replace_file(&vpath, |w| {
-        write_vectors(w, model.model_id(), &stamp, dim, order.len(), &row)
+        write_vectors(w, model.model_id(), &stamp, dim, n, &row, plan.as_ref())
     })?;
     drop(previous);
     let v = match VectorIndex::map(&vpath)? {
@@ -777,6 +1062,139 @@ mod tests {
         all.truncate(25);
         assert_eq!(idx.nearest(&q, 25), all);
         assert!(all[0].1 > 0.98, "{:?}", all[0]);
+    }
+
+    /// A partitioned file of `n` rows around 12 directions, and the rows as f32.
+    fn partitioned(n: usize, dim: usize) -> (VectorIndex, Vec<Vec<f32>>) {
+        let mut b = Builder::new(dim);
+        let mut rows = Vec::new();
+        for k in 0..n {
+            let kind = k % 12;
+            let v: Vec<f32> = (0..dim)
+                .map(|j| {
+                    let base = if j % 12 == kind { 1.0 } else { 0.0 };
+                    base + (((k * 7919 + j * 104_729) % 1000) as f32 / 1000.0 - 0.5) * 0.6
+                })
+                .collect();
+            let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+            let v: Vec<f32> = v.iter().map(|x| x / norm).collect();
+            // Ids not in row order's shape: spread, and one row with no vector.
+            b.push(
+                10 + 3 * k as i64,
+                [k as u8; HASH],
+                (k != 5).then_some(v.as_slice()),
+            );
+            rows.push(v);
+        }
+        let row = |k: usize| {
+            let r: &[i8] = &b.data[k * dim..(k + 1) * dim];
+            (b.ids[k], b.scales[k], r, b.hashes[k])
+        };
+        let plan = make_plan(n, dim, &row, 16, None);
+        let mut bytes = Vec::new();
+        write_vectors(&mut bytes, "m", &[1; 32], dim, n, &row, Some(&plan)).unwrap();
+        (VectorIndex::parse(Bytes::Owned(bytes)).unwrap(), rows)
+    }
+
+    #[test]
+    fn a_partitioned_file_finds_every_id_and_most_true_neighbours() {
+        let (n, dim) = (3000, 32);
+        let (v, rows) = partitioned(n, dim);
+        assert!(v.is_partitioned());
+        assert_eq!(v.len(), n);
+        // Every id resolves to its own row (rows are in cluster order now).
+        for k in [0usize, 1, 5, 777, n - 1] {
+            let id = 10 + 3 * k as i64;
+            let row = v.find(id).unwrap();
+            assert_eq!(v.id(row), id);
+            assert_eq!(v.hash(row), [k as u8; HASH]);
+        }
+        assert_eq!(v.find(11), None);
+        let q = Query::new(&rows[42]);
+        assert_eq!(v.score_of(10 + 3 * 5, &q), None, "the row without a vector");
+        assert!((v.score_of(10 + 3 * 42, &q).unwrap() - 1.0).abs() < 0.02);
+        // Against an exact ranking: most of the true 10 nearest are found.
+        let mut found = 0;
+        for qi in (0..n).step_by(97) {
+            let q = Query::new(&rows[qi]);
+            let mut exact: Vec<(i64, f32)> = (0..n)
+                .filter(|&k| k != 5)
+                .map(|k| {
+                    (
+                        10 + 3 * k as i64,
+                        v.score_of(10 + 3 * k as i64, &q).unwrap(),
+                    )
+                })
+                .collect();
+            exact.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            let got: Vec<i64> = v.nearest(&q, 10).iter().map(|h| h.0).collect();
+            found += exact[..10].iter().filter(|e| got.contains(&e.0)).count();
+        }
+        let total = n.div_ceil(97) * 10;
+        assert!(found as f64 >= 0.9 * total as f64, "recall {found}/{total}");
+        // Damage to the partition is caught when the file is read.
+        let (mut bytes, _) = (Vec::new(), ());
+        bytes.extend_from_slice(&v.bytes);
+        let last = bytes.len() - 4;
+        bytes[last..].copy_from_slice(&(n as u32 + 1).to_le_bytes());
+        assert!(VectorIndex::parse(Bytes::Owned(bytes)).is_none());
+    }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let dst = to.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                copy_dir(&e.path(), &dst);
+            } else {
+                std::fs::copy(e.path(), dst).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn partitioned_vectors_keep_centroids_and_clusters_across_runs() {
+        use crate::core::index::{self, IndexOptions, NoProgress};
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/python"),
+            &root,
+        );
+        index::run(&root, &IndexOptions::default(), &NoProgress).unwrap();
+        let model = crate::core::embed::default_model().unwrap();
+        let mut store = Store::open(&root).unwrap();
+        let (v, r) = ensure_vectors_with(&mut store, &root, &model, 1).unwrap();
+        assert!(v.is_partitioned() && r.rebuilt);
+        let n = v.len();
+        let cents = v.centroids().unwrap();
+        // Each symbol is found by a query made of its own vector's direction.
+        let q_id = v.id(0);
+        let q: Vec<f32> = bytemuck_i8(v.row(0))
+            .iter()
+            .map(|&x| f32::from(x))
+            .collect();
+        let norm = q.iter().map(|x| x * x).sum::<f32>().sqrt();
+        let q = Query::new(&q.iter().map(|x| x / norm).collect::<Vec<_>>());
+        assert_eq!(v.nearest(&q, 1)[0].0, q_id);
+        drop(v);
+        drop(store);
+        // A new function: same centroids, one more row, the others in their clusters.
+        let f = root.join("shop/pricing.py");
+        let mut text = std::fs::read_to_string(&f).unwrap();
+        text.push_str("\n\ndef seasonal_rate(month: int) -> float:\n    return 0.1\n");
+        std::fs::write(&f, text).unwrap();
+        index::run(&root, &IndexOptions::default(), &NoProgress).unwrap();
+        let mut store = Store::open(&root).unwrap();
+        let (w, r) = ensure_vectors_with(&mut store, &root, &model, 1).unwrap();
+        assert_eq!((r.stats.embedded, r.stats.reused), (1, n));
+        assert_eq!(w.len(), n + 1);
+        let again = w.centroids().unwrap();
+        assert!(
+            again.rows == cents.rows && again.scales == cents.scales,
+            "the centroids were trained again"
+        );
     }
 
     #[test]
