@@ -12,7 +12,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use leindex::core::embed::{self, Embedder};
+use leindex::core::embed;
 use leindex::core::vectors::{Query, VectorIndex};
 
 fn main() {
