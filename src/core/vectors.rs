@@ -29,6 +29,9 @@ const HASH: usize = 32;
 const BODY_MAX: usize = 6000;
 /// The file of the vectors, in `.leindex/`.
 pub const FILE: &str = "vectors.bin";
+/// The changes since `FILE` was written, beside it (see [`Delta`]).
+pub const DELTA_FILE: &str = "vectors.delta";
+const DELTA_MAGIC: &[u8; 4] = b"LXD1";
 /// Meta key: "1" when an index run changed files since the vectors were built.
 pub const VECTORS_STALE: &str = "vectors_stale";
 /// Meta key: the stamp (hex) of the vectors file that matches the database.
@@ -120,6 +123,112 @@ pub struct VectorIndex {
     data_at: usize,
     hashes_at: usize,
     ivf: Option<IvfAt>,
+    /// Changes since the file was written: rows gone or replaced, rows added.
+    delta: Option<Delta>,
+}
+
+/// What changed since a vectors file was written, kept beside it (`vectors.delta`) so
+/// that a small edit does not rewrite a large file: the file's rows that are gone (or
+/// changed) and the rows added since (scanned exactly, in id order). Written whole
+/// like the file; tied to it by the file's stamp, and to the database by its own.
+///
+/// Layout (little-endian): `LXD1`, u32 dimension, u32 rows of the file, u32 dead, u32
+/// added, the file's stamp (32 bytes), this stamp (32 bytes); then the dead rows of the
+/// file (u32, ascending), and the added rows' ids (i64, ascending), scales (f32), int8
+/// values and body hashes.
+struct Delta {
+    stamp: [u8; 32],
+    /// One bit per row of the file: set when the row is gone.
+    dead: Vec<u64>,
+    dead_rows: Vec<u32>,
+    ids: Vec<i64>,
+    scales: Vec<f32>,
+    data: Vec<i8>,
+    hashes: Vec<[u8; HASH]>,
+}
+
+impl Delta {
+    fn is_dead(&self, i: usize) -> bool {
+        self.dead
+            .get(i / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    fn row(&self, j: usize, dim: usize) -> &[i8] {
+        &self.data[j * dim..(j + 1) * dim]
+    }
+
+    fn encode(&self, dim: usize, n_base: usize, base_stamp: &[u8; 32]) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(DELTA_MAGIC);
+        for x in [dim, n_base, self.dead_rows.len(), self.ids.len()] {
+            out.extend((x as u32).to_le_bytes());
+        }
+        out.extend_from_slice(base_stamp);
+        out.extend_from_slice(&self.stamp);
+        out.extend(self.dead_rows.iter().flat_map(|r| r.to_le_bytes()));
+        out.extend(self.ids.iter().flat_map(|i| i.to_le_bytes()));
+        out.extend(self.scales.iter().flat_map(|s| s.to_le_bytes()));
+        out.extend_from_slice(bytes_of_i8(&self.data));
+        out.extend(self.hashes.iter().flatten());
+        out
+    }
+
+    /// The delta in `b`, if it belongs to `base` (same stamp, rows and dimension).
+    fn decode(b: &[u8], base: &VectorIndex) -> Option<Delta> {
+        let mut d = b.strip_prefix(DELTA_MAGIC)?;
+        let mut take = |n: usize| -> Option<&[u8]> {
+            let (a, rest) = (d.get(..n)?, d.get(n..)?);
+            d = rest;
+            Some(a)
+        };
+        let mut u32s = [0usize; 4];
+        for x in &mut u32s {
+            *x = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
+        }
+        let [dim, n_base, n_dead, n_added] = u32s;
+        let base_stamp: [u8; 32] = take(32)?.try_into().ok()?;
+        let stamp: [u8; 32] = take(32)?.try_into().ok()?;
+        if dim != base.dim || n_base != base.n || base_stamp != base.stamp {
+            return None;
+        }
+        let dead_rows: Vec<u32> = take(n_dead.checked_mul(4)?)?
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
+            .collect();
+        let ids: Vec<i64> = take(n_added.checked_mul(8)?)?
+            .chunks_exact(8)
+            .map(|c| i64::from_le_bytes(c.try_into().expect("8 bytes")))
+            .collect();
+        let scales = take(n_added.checked_mul(4)?)?
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
+            .collect();
+        let data = bytemuck_i8(take(n_added.checked_mul(dim)?)?).to_vec();
+        let hashes = take(n_added.checked_mul(HASH)?)?
+            .chunks_exact(HASH)
+            .map(|c| c.try_into().expect("HASH bytes"))
+            .collect();
+        if !d.is_empty()
+            || dead_rows.iter().any(|&r| r as usize >= n_base)
+            || ids.windows(2).any(|w| w[0] >= w[1])
+        {
+            return None;
+        }
+        let mut dead = vec![0u64; n_base.div_ceil(64)];
+        for &r in &dead_rows {
+            dead[r as usize / 64] |= 1 << (r % 64);
+        }
+        Some(Delta {
+            stamp,
+            dead,
+            dead_rows,
+            ids,
+            scales,
+            data,
+            hashes,
+        })
+    }
 }
 
 /// Where the partition's parts are in the file.
@@ -371,8 +480,14 @@ fn dot(row: &[u8], q: &[i8]) -> i32 {
 fn score_rows(v: &VectorIndex, q: &Query, lo: usize, hi: usize, k: usize) -> Vec<(usize, f32)> {
     let cap = (2 * k).max(64).min(hi - lo);
     let mut out = Vec::with_capacity(cap);
+    let dead = v.delta.as_ref();
     for i in lo..hi {
         let sc = v.scale(i);
+        if let Some(d) = dead {
+            if d.is_dead(i) {
+                continue;
+            }
+        }
         if sc > 0.0 {
             if out.len() == cap {
                 top(&mut out, k);
@@ -478,6 +593,7 @@ impl VectorIndex {
             data_at,
             hashes_at,
             ivf,
+            delta: None,
         };
         // Ids must be sorted (through the id order, when partitioned) for lookups, and
         // the partition must cover the rows. A partitioned file is large: its id order
@@ -532,7 +648,16 @@ impl VectorIndex {
         Ok(Some(VectorIndex::parse(Bytes::Mapped(map))))
     }
 
+    /// Symbols with a row (the file's live rows and the delta's).
     pub fn len(&self) -> usize {
+        match &self.delta {
+            None => self.n,
+            Some(d) => self.n - d.dead_rows.len() + d.ids.len(),
+        }
+    }
+
+    /// Rows of the file itself (dead ones included).
+    fn base_rows(&self) -> usize {
         self.n
     }
 
@@ -560,8 +685,27 @@ impl VectorIndex {
         self.bytes[at..at + HASH].try_into().expect("HASH bytes")
     }
 
+    /// The stamp the database records for this state: the delta's, else the file's.
     fn stamp_hex(&self) -> String {
-        self.stamp.iter().map(|b| format!("{b:02x}")).collect()
+        let stamp = self.delta.as_ref().map_or(&self.stamp, |d| &d.stamp);
+        stamp.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The best `k` of the file's hits `base` (rows) and the delta's rows, by id.
+    fn with_delta(&self, base: Vec<(usize, f32)>, q: &Query, k: usize) -> Vec<(i64, f32)> {
+        let mut all: Vec<(i64, f32)> = base.into_iter().map(|(i, c)| (self.id(i), c)).collect();
+        if let Some(d) = &self.delta {
+            for j in 0..d.ids.len() {
+                if d.scales[j] > 0.0 {
+                    let c =
+                        dot(bytes_of_i8(d.row(j, self.dim)), &q.row) as f32 * d.scales[j] * q.scale;
+                    all.push((d.ids[j], c));
+                }
+            }
+        }
+        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        all.truncate(k);
+        all
     }
 
     /// The row of the k-th symbol in id order.
@@ -675,9 +819,7 @@ impl VectorIndex {
             .flat_map_iter(|(lo, hi)| score_block(self, q, lo, hi, k))
             .collect();
         top(&mut best, k);
-        let mut out: Vec<(i64, f32)> = best.into_iter().map(|(i, c)| (self.id(i), c)).collect();
-        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        out
+        self.with_delta(best, q, k)
     }
 
     /// The `k` nearest by an exact scan of every row, partitioned or not (what
@@ -691,9 +833,7 @@ impl VectorIndex {
             .flat_map_iter(|b| score_block(self, q, b * BLOCK, ((b + 1) * BLOCK).min(self.n), k))
             .collect();
         top(&mut best, k);
-        let mut out: Vec<(i64, f32)> = best.into_iter().map(|(i, c)| (self.id(i), c)).collect();
-        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        out
+        self.with_delta(best, q, k)
     }
 
     /// Open the vectors file of the index at `db` as it is (no check against the
@@ -703,6 +843,19 @@ impl VectorIndex {
         Ok(VectorIndex::map(&vectors_path(db))?.flatten())
     }
 
+    /// Row `i` as a unit vector (f32) and its symbol id (benches).
+    #[doc(hidden)]
+    pub fn vector(&self, i: usize) -> (i64, Vec<f32>) {
+        let s = self.scale(i);
+        (
+            self.id(i),
+            bytemuck_i8(self.row(i))
+                .iter()
+                .map(|&x| f32::from(x) * s)
+                .collect(),
+        )
+    }
+
     /// Whether searches of this file are approximate (partitioned).
     pub fn is_partitioned(&self) -> bool {
         self.ivf.is_some()
@@ -710,7 +863,16 @@ impl VectorIndex {
 
     /// The cosine of `q` with the vector of symbol `id`, if it has one.
     pub fn score_of(&self, id: i64, q: &Query) -> Option<f32> {
+        if let Some(d) = &self.delta {
+            if let Ok(j) = d.ids.binary_search(&id) {
+                let c = dot(bytes_of_i8(d.row(j, self.dim)), &q.row) as f32 * d.scales[j] * q.scale;
+                return (d.scales[j] > 0.0).then_some(c);
+            }
+        }
         let i = self.find(id)?;
+        if self.delta.as_ref().is_some_and(|d| d.is_dead(i)) {
+            return None;
+        }
         (self.scale(i) > 0.0).then(|| self.cosine(i, q))
     }
 }
@@ -733,7 +895,9 @@ fn replace_file(
     path: &Path,
     write: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> std::io::Result<()>,
 ) -> Result<()> {
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".tmp-{}", std::process::id()));
+    let tmp = PathBuf::from(tmp);
     let result = (|| {
         let f = std::fs::File::create(&tmp)?;
         let mut w = std::io::BufWriter::with_capacity(1 << 20, &f);
@@ -787,9 +951,17 @@ pub fn ensure_vectors_with(
     let path = store.db_file().to_path_buf();
     let e = db_err(&path);
     let vpath = vectors_path(&path);
+    let dpath = path.with_file_name(DELTA_FILE);
     let mapped = VectorIndex::map(&vpath)?;
     let damaged = matches!(mapped, Some(None));
-    let stored = mapped.flatten();
+    let mut stored = mapped.flatten();
+    if let Some(v) = stored.as_mut() {
+        // A delta of another file (left by an interrupted run) is not this file's.
+        v.delta = match std::fs::read(&dpath) {
+            Ok(b) => Delta::decode(&b, v),
+            Err(_) => None,
+        };
+    }
     let meta = store.meta()?;
     let stale = meta.get(VECTORS_STALE).is_none_or(|v| v != "0");
     let same_model = |v: &VectorIndex| v.model_id == model.model_id() && v.dim == model.dim();
@@ -814,14 +986,30 @@ pub fn ensure_vectors_with(
         .as_ref()
         .filter(|v| !same_model(v))
         .map(|v| v.model_id.clone());
-    // Rows of the stored vectors of this model, by body hash (whatever their stamp:
-    // a vector depends on the symbol's text, not on the run that made it).
+    // The stored vectors of this model, file and delta (whatever their stamp: a
+    // vector depends on the symbol's text, not on the run that made it).
     let previous = stored.filter(|v| same_model(v));
-    let mut by_hash: HashMap<[u8; HASH], usize> = HashMap::new();
+    #[derive(Clone, Copy)]
+    enum Src {
+        /// A row of the file.
+        Kept(usize),
+        /// A row of the delta.
+        Delta(usize),
+        /// A row embedded now: chunk, index.
+        Fresh(usize, usize),
+    }
+    let mut by_hash: HashMap<[u8; HASH], Src> = HashMap::new();
     if let Some(v) = &previous {
         by_hash.reserve(v.len());
-        for i in 0..v.len() {
-            by_hash.insert(v.hash(i), i);
+        for i in 0..v.base_rows() {
+            if !v.delta.as_ref().is_some_and(|d| d.is_dead(i)) {
+                by_hash.insert(v.hash(i), Src::Kept(i));
+            }
+        }
+        if let Some(d) = &v.delta {
+            for (j, h) in d.hashes.iter().enumerate() {
+                by_hash.insert(*h, Src::Delta(j));
+            }
         }
     }
     struct Row {
@@ -836,7 +1024,9 @@ pub fn ensure_vectors_with(
         hash: [u8; HASH],
     }
     let mut rows: Vec<Row> = Vec::new();
-    let mut kept: Vec<(i64, [u8; HASH], usize)> = Vec::new();
+    let mut kept: Vec<(i64, [u8; HASH], Src)> = Vec::new();
+    // Rows of the file that are still the same symbol (same id, same body).
+    let mut same_in_file = 0usize;
     {
         let conn = store.conn();
         let mut st = conn
@@ -853,8 +1043,18 @@ pub fn ensure_vectors_with(
             let mut h = [0u8; HASH];
             let n = hash.len().min(HASH);
             h[..n].copy_from_slice(&hash[..n]);
-            if let Some(&i) = by_hash.get(&h) {
-                kept.push((id, h, i));
+            if let Some(v) = &previous {
+                if let Some(i) = v.find(id) {
+                    let live = !v.delta.as_ref().is_some_and(|d| d.is_dead(i));
+                    if live && v.hash(i) == h {
+                        kept.push((id, h, Src::Kept(i)));
+                        same_in_file += 1;
+                        continue;
+                    }
+                }
+            }
+            if let Some(&src) = by_hash.get(&h) {
+                kept.push((id, h, src));
                 continue;
             }
             rows.push(Row {
@@ -870,6 +1070,7 @@ pub fn ensure_vectors_with(
             });
         }
     }
+    drop(by_hash);
     let dim = model.dim();
     let stats = VectorStats {
         symbols: rows.len() + kept.len(),
@@ -912,80 +1113,123 @@ pub fn ensure_vectors_with(
             chunk
         })
         .collect();
-    // Rows sorted by id: kept ones read from the old file, fresh ones as made.
-    #[derive(Clone, Copy)]
-    enum Src {
-        Kept(usize),
-        Fresh(usize, usize),
-    }
-    let mut order: Vec<(i64, [u8; HASH], Src)> = kept
-        .into_iter()
-        .map(|(id, h, i)| (id, h, Src::Kept(i)))
-        .chain(fresh.iter().enumerate().flat_map(|(c, chunk)| {
-            chunk
-                .rows
-                .iter()
-                .enumerate()
-                .map(move |(j, r)| (r.0, r.1, Src::Fresh(c, j)))
-        }))
-        .collect();
+    // Every row, in id order, with where its vector comes from.
+    let mut order: Vec<(i64, [u8; HASH], Src)> = kept;
+    order.extend(fresh.iter().enumerate().flat_map(|(c, chunk)| {
+        chunk
+            .rows
+            .iter()
+            .enumerate()
+            .map(move |(j, r)| (r.0, r.1, Src::Fresh(c, j)))
+    }));
     order.sort_unstable_by_key(|o| o.0);
-    let stamp = new_stamp(order.len());
-    let row = |k: usize| -> (i64, f32, &[i8], [u8; HASH]) {
-        let (id, hash, src) = order[k];
+    let vector_of = |src: Src| -> (f32, &[i8]) {
         match src {
             Src::Kept(i) => {
                 let v = previous
                     .as_ref()
                     .expect("kept rows come from a stored file");
-                let r = v.row(i);
-                // The stored bytes are the int8 values.
-                let r: &[i8] = bytemuck_i8(r);
-                (id, v.scale(i), r, hash)
+                (v.scale(i), bytemuck_i8(v.row(i)))
             }
-            Src::Fresh(c, j) => {
-                let chunk = &fresh[c];
-                (
-                    id,
-                    chunk.rows[j].2,
-                    &chunk.data[j * dim..(j + 1) * dim],
-                    hash,
-                )
+            Src::Delta(j) => {
+                let v = previous
+                    .as_ref()
+                    .expect("delta rows come from a stored file");
+                let d = v.delta.as_ref().expect("a delta");
+                (d.scales[j], d.row(j, dim))
             }
+            Src::Fresh(c, j) => (fresh[c].rows[j].2, &fresh[c].data[j * dim..(j + 1) * dim]),
         }
     };
     let n = order.len();
-    let plan = (n >= ann_min).then(|| {
-        let c = ivf::clusters_for(n);
-        // Keep the centroids of a partitioned file of this model with as many clusters:
-        // its kept rows keep their clusters.
-        let old = previous
-            .as_ref()
-            .filter(|v| ivf::clusters_for(v.len()) == c)
-            .and_then(|v| v.centroids());
-        match &old {
-            Some(cents) => {
-                let prev = previous.as_ref().expect("centroids come from a file");
-                let was = |k: usize| match order[k].2 {
-                    Src::Kept(i) => Some(prev.cluster_of(i)),
-                    Src::Fresh(..) => None,
-                };
-                make_plan(n, dim, &row, c, Some((cents, &was)))
-            }
-            None => make_plan(n, dim, &row, c, None),
-        }
+    let stamp = new_stamp(n);
+    // A small change to a stored file of this model goes to a delta beside it.
+    let delta_fits = previous.as_ref().is_some_and(|v| {
+        let dead = v.base_rows() - same_in_file;
+        let added = n - same_in_file;
+        dead + added <= (v.base_rows() / 16).max(4096)
     });
-    replace_file(&vpath, |w| {
-        write_vectors(w, model.model_id(), &stamp, dim, n, &row, plan.as_ref())
-    })?;
-    drop(previous);
-    let v = match VectorIndex::map(&vpath)? {
-        Some(Some(v)) if v.stamp == stamp => v,
-        _ => {
-            return Err(Error::Internal(format!(
-                "{} changed while it was written (another leindex at work?)",
-                vpath.display()
-            )))
+    let v = if delta_fits {
+        let base = previous.as_ref().expect("checked above");
+        let mut alive = vec![false; base.base_rows()];
+        let mut delta = Delta {
+            stamp,
+            dead: Vec::new(),
+            dead_rows: Vec::new(),
+            ids: Vec::new(),
+            scales: Vec::new(),
+            data: Vec::new(),
+            hashes: Vec::new(),
+        };
+        for &(id, hash, src) in &order {
+            if let Src::Kept(i) = src {
+                if base.id(i) == id {
+                    alive[i] = true;
+                    continue;
+                }
+            }
+            let (scale, row) = vector_of(src);
+            delta.ids.push(id);
+            delta.scales.push(scale);
+            delta.data.extend_from_slice(row);
+            delta.hashes.push(hash);
+        }
+        delta.dead_rows = (0..base.base_rows())
+            .filter(|&i| !alive[i])
+            .map(|i| i as u32)
+            .collect();
+        let mut v = previous.expect("checked above");
+        let bytes = delta.encode(dim, v.base_rows(), &v.stamp);
+        replace_file(&dpath, |w| w.write_all(&bytes))?;
+        v.delta = Some(Delta::decode(&bytes, &v).expect("a written delta decodes"));
+        v
+    } else {
+        let row = |k: usize| -> (i64, f32, &[i8], [u8; HASH]) {
+            let (id, hash, src) = order[k];
+            let (scale, r) = vector_of(src);
+            (id, scale, r, hash)
+        };
+        let plan = (n >= ann_min).then(|| {
+            let c = ivf::clusters_for(n);
+            // Keep the centroids of a partitioned file of this model with as many
+            // clusters: its kept rows keep their clusters.
+            let old = previous
+                .as_ref()
+                .filter(|v| ivf::clusters_for(v.base_rows()) == c)
+                .and_then(|v| v.centroids());
+            match &old {
+                Some(cents) => {
+                    let prev = previous.as_ref().expect("centroids come from a file");
+                    let was = |k: usize| match order[k].2 {
+                        Src::Kept(i) => Some(prev.cluster_of(i)),
+                        Src::Delta(..) | Src::Fresh(..) => None,
+                    };
+                    make_plan(n, dim, &row, c, Some((cents, &was)))
+                }
+                None => make_plan(n, dim, &row, c, None),
+            }
+        });
+        replace_file(&vpath, |w| {
+            write_vectors(w, model.model_id(), &stamp, dim, n, &row, plan.as_ref())
+        })?;
+        drop(previous);
+        // The old delta belonged to the old file (its stamp says so if this fails).
+        if let Err(err) = std::fs::remove_file(&dpath) {
+            if err.kind() != std::io::ErrorKind::NotFound {
+                return Err(Error::Io {
+                    path: dpath,
+                    source: err,
+                });
+            }
+        }
+        match VectorIndex::map(&vpath)? {
+            Some(Some(v)) if v.stamp == stamp => v,
+            _ => {
+                return Err(Error::Internal(format!(
+                    "{} changed while it was written (another leindex at work?)",
+                    vpath.display()
+                )))
+            }
         }
     };
     let writer = store.writer()?;

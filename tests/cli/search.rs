@@ -393,3 +393,67 @@ fn index_and_search_work_with_no_network_at_all() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(names(&v)[0], "shop/cart.py::Cart.add", "{v}");
 }
+
+#[test]
+fn an_edit_writes_a_small_delta_beside_the_vectors_file() {
+    let repo = Repo::from_fixture("python");
+    repo.index_json(&[]);
+    let base = repo.path(".leindex/vectors.bin");
+    let before = std::fs::read(&base).unwrap();
+    // A new function and a removed one.
+    repo.append(
+        "shop/pricing.py",
+        "\n\ndef seasonal_rate(month: int) -> float:\n    return 0.1 if month == 12 else 0.0\n",
+    );
+    let text = String::from_utf8(repo.read("shop/pricing.py")).unwrap();
+    assert!(text.contains("def loyalty_rate("), "fixture changed?");
+    let start = text.find("def loyalty_rate(").unwrap();
+    let end = text[start..]
+        .find("\n\n\n")
+        .map_or(text.len(), |e| start + e);
+    repo.write(
+        "shop/pricing.py",
+        format!("{}{}", &text[..start], &text[end..]),
+    );
+    let run = repo.index_json(&[]);
+    assert_eq!(run["embeddings"]["embedded"], 1, "{run}");
+    // The file itself is untouched; the change is in the delta.
+    assert_eq!(std::fs::read(&base).unwrap(), before);
+    assert!(repo.path(".leindex/vectors.delta").is_file());
+    let names_of = |q: &[&str]| {
+        let v = repo.json(&[&["search", "--mode", "semantic", "--limit", "50"][..], q].concat());
+        names(&v)
+    };
+    assert_eq!(
+        names_of(&["seasonal", "rate"])[0],
+        "shop/pricing.py::seasonal_rate"
+    );
+    let all = names_of(&["loyalty", "rate", "years"]);
+    assert!(
+        !all.iter().any(|n| n.ends_with("::loyalty_rate")),
+        "{all:?}"
+    );
+    // Search reads file and delta as one: nothing is rebuilt.
+    let out = repo
+        .cmd()
+        .args(["search", "seasonal", "rate"])
+        .assert()
+        .success();
+    assert!(!String::from_utf8_lossy(&out.get_output().stderr).contains("embedded"));
+    // A delta that does not belong to the file (another file's stamp) is not used: the
+    // vectors are rebuilt (from the file's rows by body hash) and stay right.
+    let delta = repo.path(".leindex/vectors.delta");
+    let mut d = std::fs::read(&delta).unwrap();
+    d[20] ^= 0xFF; // first byte of the file's stamp
+    std::fs::write(&delta, d).unwrap();
+    let out = repo
+        .cmd()
+        .args(["search", "--json", "--mode", "semantic", "seasonal", "rate"])
+        .assert()
+        .success();
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("embedded"));
+    assert_eq!(
+        names(&crate::common::parse_json(out.get_output()))[0],
+        "shop/pricing.py::seasonal_rate"
+    );
+}
