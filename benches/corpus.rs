@@ -13,7 +13,9 @@
 //!        `leindex index` (every symbol, vectors file removed), as a share of that run;
 //!   -    parse + extract, nothing stored;
 //!   3.   no-change re-index;
-//!   4.   one-file edit re-index (a comment appended to one file, then removed).
+//!   4.   one-file edit re-index (a comment appended to one file, then removed);
+//!   5.   a one-file edit as `leindex index` does it: re-index, then embed (a new
+//!        function each round).
 //!
 //! Reports wall and CPU seconds, files/s, MB/s, peak RSS (VmHWM over phases 1+2) and
 //! index size.
@@ -287,6 +289,37 @@ fn main() {
     println!(
         "one-file edit {wall:7.3} s  (changed {}, unchanged {}; {})",
         s.files.changed, s.files.unchanged, victim.rel_path
+    );
+    // 5. the same edit as `leindex index` does it: the index run, then its embedding
+    // step (the file's changed symbols; the vectors file gets a delta). A new function
+    // each time, so that one symbol is embedded.
+    let model = embed::default_model().expect("default model");
+    let mut store = Store::open(&corpus).expect("open the index");
+    vectors::ensure_vectors(&mut store, &corpus, &model).expect("embed");
+    drop(store);
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let mut round = 0;
+    let (wall, _, e) = best_of(reps.max(3), || {
+        round += 1;
+        let mut content = original.clone();
+        if victim.language == lang::Language::Python {
+            content.extend_from_slice(
+                format!("\n\ndef leindex_bench_{round}(x):\n    return x + {round}\n").as_bytes(),
+            );
+        } else {
+            content.extend_from_slice(format!("\n// leindex bench edit {round}\n").as_bytes());
+        }
+        std::fs::write(&victim.abs_path, content).expect("edit");
+        index::run(&corpus, &opts, &NoProgress).expect("re-index after edit");
+        let mut store = Store::open(&corpus).expect("open the index");
+        vectors::ensure_vectors(&mut store, &corpus, &model)
+            .expect("embed")
+            .1
+            .stats
+    });
+    println!(
+        "edit + embed  {wall:7.3} s  ({} embedded, {} kept)",
+        e.embedded, e.reused
     );
     std::fs::write(&victim.abs_path, &original).expect("restore");
     let _ = std::fs::remove_dir_all(&index_dir);

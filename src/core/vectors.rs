@@ -998,43 +998,16 @@ pub fn ensure_vectors_with(
         /// A row embedded now: chunk, index.
         Fresh(usize, usize),
     }
-    let mut by_hash: HashMap<[u8; HASH], Src> = HashMap::new();
-    if let Some(v) = &previous {
-        by_hash.reserve(v.len());
-        for i in 0..v.base_rows() {
-            if !v.delta.as_ref().is_some_and(|d| d.is_dead(i)) {
-                by_hash.insert(v.hash(i), Src::Kept(i));
-            }
-        }
-        if let Some(d) = &v.delta {
-            for (j, h) in d.hashes.iter().enumerate() {
-                by_hash.insert(*h, Src::Delta(j));
-            }
-        }
-    }
-    struct Row {
-        id: i64,
-        file: String,
-        start: usize,
-        end: usize,
-        name: String,
-        qname: String,
-        signature: String,
-        doc: Option<String>,
-        hash: [u8; HASH],
-    }
-    let mut rows: Vec<Row> = Vec::new();
+    // Pass 1: ids and body hashes only. A row whose id and body are in the stored file
+    // keeps its vector; the others are looked up by body hash, then embedded.
     let mut kept: Vec<(i64, [u8; HASH], Src)> = Vec::new();
+    let mut unmatched: Vec<(i64, [u8; HASH])> = Vec::new();
     // Rows of the file that are still the same symbol (same id, same body).
     let mut same_in_file = 0usize;
     {
         let conn = store.conn();
         let mut st = conn
-            .prepare(
-                "SELECT n.id, n.body_hash, f.path, n.start_byte, n.end_byte, n.name,
-                        n.qualified_name, n.signature, n.doc
-                 FROM nodes n JOIN files f ON f.id = n.file_id ORDER BY f.path, n.id",
-            )
+            .prepare("SELECT id, body_hash FROM nodes ORDER BY id")
             .map_err(&e)?;
         let mut q = st.query([]).map_err(&e)?;
         while let Some(r) = q.next().map_err(&e)? {
@@ -1053,24 +1026,96 @@ pub fn ensure_vectors_with(
                     }
                 }
             }
-            if let Some(&src) = by_hash.get(&h) {
-                kept.push((id, h, src));
-                continue;
+            unmatched.push((id, h));
+        }
+    }
+    let mut by_hash: HashMap<[u8; HASH], Src> = HashMap::new();
+    if let (Some(v), false) = (&previous, unmatched.is_empty()) {
+        by_hash.reserve(v.len());
+        for i in 0..v.base_rows() {
+            if !v.delta.as_ref().is_some_and(|d| d.is_dead(i)) {
+                by_hash.insert(v.hash(i), Src::Kept(i));
             }
-            rows.push(Row {
-                id,
-                hash: h,
-                file: r.get(2).map_err(&e)?,
-                start: r.get::<_, i64>(3).map_err(&e)?.max(0) as usize,
-                end: r.get::<_, i64>(4).map_err(&e)?.max(0) as usize,
-                name: r.get(5).map_err(&e)?,
-                qname: r.get(6).map_err(&e)?,
-                signature: r.get(7).map_err(&e)?,
-                doc: r.get(8).map_err(&e)?,
-            });
+        }
+        if let Some(d) = &v.delta {
+            for (j, h) in d.hashes.iter().enumerate() {
+                by_hash.insert(*h, Src::Delta(j));
+            }
+        }
+    }
+    let mut todo: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    for (id, h) in unmatched {
+        match by_hash.get(&h) {
+            Some(&src) => kept.push((id, h, src)),
+            None => {
+                todo.insert(id);
+            }
         }
     }
     drop(by_hash);
+    // Pass 2: what the rows to embed are made of, file by file.
+    struct Row {
+        id: i64,
+        file: String,
+        start: usize,
+        end: usize,
+        name: String,
+        qname: String,
+        signature: String,
+        doc: Option<String>,
+        hash: [u8; HASH],
+    }
+    let mut rows: Vec<Row> = Vec::new();
+    if !todo.is_empty() {
+        const COLUMNS: &str = "SELECT n.id, n.body_hash, f.path, n.start_byte, n.end_byte,
+            n.name, n.qualified_name, n.signature, n.doc FROM nodes n JOIN files f ON f.id = n.file_id";
+        // Few rows: by id. Many: one pass over the table.
+        let few = todo.len() < 10_000;
+        let conn = store.conn();
+        let sql = if few {
+            format!("{COLUMNS} WHERE n.id = ?1")
+        } else {
+            format!("{COLUMNS} ORDER BY f.path, n.id")
+        };
+        let mut st = conn.prepare(&sql).map_err(&e)?;
+        let ids: Vec<i64> = if few {
+            let mut v: Vec<i64> = todo.iter().copied().collect();
+            v.sort_unstable();
+            v
+        } else {
+            vec![0]
+        };
+        for one in ids {
+            let mut q = if few {
+                st.query([one]).map_err(&e)?
+            } else {
+                st.query([]).map_err(&e)?
+            };
+            while let Some(r) = q.next().map_err(&e)? {
+                let id: i64 = r.get(0).map_err(&e)?;
+                if !todo.contains(&id) {
+                    continue;
+                }
+                let hash = r.get_ref(1).map_err(&e)?.as_blob().unwrap_or(&[]);
+                let mut h = [0u8; HASH];
+                let n = hash.len().min(HASH);
+                h[..n].copy_from_slice(&hash[..n]);
+                rows.push(Row {
+                    id,
+                    hash: h,
+                    file: r.get(2).map_err(&e)?,
+                    start: r.get::<_, i64>(3).map_err(&e)?.max(0) as usize,
+                    end: r.get::<_, i64>(4).map_err(&e)?.max(0) as usize,
+                    name: r.get(5).map_err(&e)?,
+                    qname: r.get(6).map_err(&e)?,
+                    signature: r.get(7).map_err(&e)?,
+                    doc: r.get(8).map_err(&e)?,
+                });
+            }
+        }
+        // Embedding goes file by file.
+        rows.sort_by(|a, b| a.file.cmp(&b.file).then(a.id.cmp(&b.id)));
+    }
     let dim = model.dim();
     let stats = VectorStats {
         symbols: rows.len() + kept.len(),
