@@ -50,21 +50,14 @@ impl Centroids {
         &self.rows[j * self.dim..(j + 1) * self.dim]
     }
 
-    /// Centroids from unit vectors (f32).
+    /// Centroids from unit vectors (f32), quantised like the vectors.
     fn from_f32(dim: usize, vs: &[Vec<f32>]) -> Centroids {
         let mut rows = Vec::with_capacity(vs.len() * dim);
         let mut scales = Vec::with_capacity(vs.len());
         for v in vs {
-            let max = v.iter().fold(0f32, |m, x| m.max(x.abs()));
-            let s = if max > 0.0 { max / 127.0 } else { 0.0 };
+            let (s, r) = crate::core::vectors::quantize(Some(v), dim);
             scales.push(s);
-            rows.extend(v.iter().map(|x| {
-                if s > 0.0 {
-                    (x / s).round().clamp(-127.0, 127.0) as i8
-                } else {
-                    0
-                }
-            }));
+            rows.extend(r);
         }
         Centroids { dim, rows, scales }
     }

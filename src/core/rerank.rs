@@ -120,10 +120,7 @@ impl Reranker {
 /// and `cosines` are per hit.
 pub fn order(scores: &[f64], cosines: &[f64], weight: f64) -> Vec<(usize, f64)> {
     let z = |v: &[f64]| -> Vec<f64> {
-        let n = v.len().max(1) as f64;
-        let mean = v.iter().sum::<f64>() / n;
-        let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n).sqrt();
-        let sd = if sd > 1e-12 { sd } else { 1.0 };
+        let (mean, sd) = crate::core::search::moments(v);
         v.iter().map(|x| (x - mean) / sd).collect()
     };
     let (zs, zc) = (z(scores), z(cosines));

@@ -153,7 +153,7 @@ pub struct Semantic<'a> {
 }
 
 /// Mean and standard deviation (1 when the values do not vary).
-fn moments(v: &[f64]) -> (f64, f64) {
+pub fn moments(v: &[f64]) -> (f64, f64) {
     if v.is_empty() {
         return (0.0, 1.0);
     }

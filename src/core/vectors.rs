@@ -425,7 +425,7 @@ fn make_plan(
 }
 
 /// A unit vector as int8 values and the scale that gives them back (0 for none).
-fn quantize(v: Option<&[f32]>, dim: usize) -> (f32, Vec<i8>) {
+pub(crate) fn quantize(v: Option<&[f32]>, dim: usize) -> (f32, Vec<i8>) {
     let Some(v) = v else {
         return (0.0, vec![0; dim]);
     };
@@ -442,6 +442,7 @@ fn quantize(v: Option<&[f32]>, dim: usize) -> (f32, Vec<i8>) {
 }
 
 /// Bytes as the int8 values they store.
+#[inline(always)]
 fn bytemuck_i8(b: &[u8]) -> &[i8] {
     // SAFETY: u8 and i8 have the same size and alignment, and every bit pattern is
     // valid for both.
@@ -457,21 +458,7 @@ fn bytes_of_i8(b: &[i8]) -> &[u8] {
 /// The integer dot product of an int8 row (as stored bytes) and an int8 query.
 #[inline(always)]
 fn dot(row: &[u8], q: &[i8]) -> i32 {
-    // 16 lanes of partial sums: a shape the compiler turns into vector multiply-adds.
-    let mut acc = [0i32; 16];
-    let (rc, qc) = (row.chunks_exact(16), q.chunks_exact(16));
-    let tail: i32 = rc
-        .remainder()
-        .iter()
-        .zip(qc.remainder())
-        .map(|(&a, &b)| i32::from(a as i8) * i32::from(b))
-        .sum();
-    for (r, q) in rc.zip(qc) {
-        for j in 0..16 {
-            acc[j] += i32::from(r[j] as i8) * i32::from(q[j]);
-        }
-    }
-    acc.iter().sum::<i32>() + tail
+    ivf::dot8(bytemuck_i8(row), q)
 }
 
 /// The best `k` of rows `lo..hi` against `q`: (row, cosine), rows with a vector only,
