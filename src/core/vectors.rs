@@ -1474,6 +1474,42 @@ mod tests {
     }
 
     #[test]
+    fn another_model_replaces_every_vector_and_says_which() {
+        use crate::core::index::{self, IndexOptions, NoProgress};
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("repo");
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/python"),
+            &root,
+        );
+        index::run(&root, &IndexOptions::default(), &NoProgress).unwrap();
+        let mut store = Store::open(&root).unwrap();
+        let first = crate::core::embed::default_model().unwrap();
+        let (v, _) = ensure_vectors(&mut store, &root, &first).unwrap();
+        let n = v.len();
+        drop(v);
+        // A tiny model of another id: 4 tokens, 3 dimensions.
+        let mut table = b"LXE1".to_vec();
+        table.extend(4u32.to_le_bytes());
+        table.extend(3u32.to_le_bytes());
+        for _ in 0..4 {
+            table.extend((1.0f32 / 127.0).to_le_bytes());
+        }
+        for t in 0..4u8 {
+            table.extend([127 * u8::from(t % 3 == 0), 127 * u8::from(t % 3 == 1), 127]);
+        }
+        let table: &'static [u8] = Box::leak(table.into_boxed_slice());
+        let other =
+            crate::core::embed::StaticModel::from_bytes("other", table, "[UNK]\ndef\nself\nreturn")
+                .unwrap();
+        let (w, r) = ensure_vectors(&mut store, &root, &other).unwrap();
+        assert_eq!(r.replaced_model.as_deref(), Some("leindex-code-v1"));
+        assert_eq!((r.stats.embedded, r.stats.reused), (n, 0));
+        assert_eq!((w.model_id.as_str(), w.dim), ("other", 3));
+        assert_eq!(store.meta().unwrap()["model_id"], "other");
+    }
+
+    #[test]
     fn long_bodies_are_cut_on_a_character_boundary() {
         let body = "é".repeat(BODY_MAX);
         let t = symbol_text("f", "m::f", "fn f()", None, &body);
