@@ -872,6 +872,43 @@ fn top(s: &mut Vec<(usize, f32)>, k: usize) {
     }
 }
 
+/// What the stored vectors are, for `leindex status`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct VectorSummary {
+    pub model: String,
+    /// Symbols with a vector (file and delta).
+    pub symbols: usize,
+    /// Clusters of the partition (0: searched exactly).
+    pub clusters: usize,
+    /// Rows in `vectors.delta` (added) and rows of the file it retires.
+    pub delta_added: usize,
+    pub delta_dead: usize,
+    /// Whether they match the index (else the next search or index run rebuilds them).
+    pub current: bool,
+}
+
+/// The stored vectors of `store`'s index, if there is a readable vectors file.
+pub fn describe(store: &Store) -> Result<Option<VectorSummary>> {
+    let db = store.db_file();
+    let Some(mut v) = VectorIndex::map(&vectors_path(db))?.flatten() else {
+        return Ok(None);
+    };
+    v.delta = std::fs::read(db.with_file_name(DELTA_FILE))
+        .ok()
+        .and_then(|b| Delta::decode(&b, &v));
+    let meta = store.meta()?;
+    let current = meta.get(VECTORS_STALE).is_some_and(|x| x == "0")
+        && meta.get(VECTORS_STAMP).map(String::as_str) == Some(v.stamp_hex().as_str());
+    Ok(Some(VectorSummary {
+        model: v.model_id.clone(),
+        symbols: v.len(),
+        clusters: v.ivf.as_ref().map_or(0, |i| i.c),
+        delta_added: v.delta.as_ref().map_or(0, |d| d.ids.len()),
+        delta_dead: v.delta.as_ref().map_or(0, |d| d.dead_rows.len()),
+        current,
+    }))
+}
+
 /// The path of the vectors file of the index at `db`.
 pub fn vectors_path(db: &Path) -> PathBuf {
     db.with_file_name(FILE)

@@ -251,6 +251,7 @@ fn with_no_embed_the_first_search_embeds_what_the_index_run_left() {
     let first = repo.index_json(&["--no-embed"]);
     assert!(first.get("embeddings").is_none(), "{first}");
     assert!(!repo.path(".leindex/vectors.bin").exists());
+    assert!(repo.status()["vectors"].is_null());
     let symbols = first["symbols"].as_u64().unwrap();
     let out = repo
         .cmd()
@@ -420,6 +421,19 @@ fn an_edit_writes_a_small_delta_beside_the_vectors_file() {
     // The file itself is untouched; the change is in the delta.
     assert_eq!(std::fs::read(&base).unwrap(), before);
     assert!(repo.path(".leindex/vectors.delta").is_file());
+    let status = repo.status();
+    let vectors = &status["vectors"];
+    assert_eq!(vectors["symbols"], status["symbols"], "{status}");
+    assert_eq!(vectors["clusters"], 0);
+    assert_eq!(vectors["current"], true);
+    // pricing.py's symbols have new ids: all of them are added rows and their old rows
+    // retired; one function came (seasonal_rate) and one went (loyalty_rate), so as
+    // many rows were added as retired.
+    let (added, dead) = (
+        vectors["delta_added"].as_u64().unwrap(),
+        vectors["delta_dead"].as_u64().unwrap(),
+    );
+    assert!(added >= 1 && added == dead, "{vectors}");
     let names_of = |q: &[&str]| {
         let v = repo.json(&[&["search", "--mode", "semantic", "--limit", "50"][..], q].concat());
         names(&v)
