@@ -471,3 +471,22 @@ fn an_edit_writes_a_small_delta_beside_the_vectors_file() {
         "shop/pricing.py::seasonal_rate"
     );
 }
+
+#[test]
+fn a_doc_comment_edit_above_the_code_embeds_the_symbol_again() {
+    // Go doc comments sit above the function, outside its span: editing one alone
+    // must still give the symbol a new vector (it is made from the doc too).
+    let repo = Repo::from_fixture("go");
+    let first = repo.index_json(&[]);
+    assert!(first["embeddings"]["embedded"].as_u64().unwrap() > 0);
+    let text = String::from_utf8(repo.read("cart/cart.go")).unwrap();
+    let edited = text.replace(
+        "// Add puts quantity units of item in the cart.",
+        "// Add puts quantity units of item in the shopping basket, merging duplicates.",
+    );
+    assert_ne!(text, edited, "fixture changed?");
+    repo.write("cart/cart.go", edited);
+    let again = repo.index_json(&[]);
+    let e = &again["embeddings"];
+    assert_eq!(e["embedded"], 1, "{again}");
+}

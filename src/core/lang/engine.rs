@@ -202,7 +202,18 @@ impl<'a> Cx<'a> {
         }
     }
 
-    pub fn finish(self) -> FileExtract {
+    pub fn finish(mut self) -> FileExtract {
+        // The hash covers what a symbol's vector is made of beyond its source span: its
+        // qualified name (a moved file renames it) and its doc comment (above the span
+        // in Go, Rust and JSDoc), so that an edit of either embeds it again.
+        for s in &mut self.out.symbols {
+            let mut h = blake3::Hasher::new();
+            h.update(&s.body_hash);
+            h.update(s.qualified_name.as_bytes());
+            h.update(&[0]);
+            h.update(s.doc.as_deref().unwrap_or("").as_bytes());
+            s.body_hash = *h.finalize().as_bytes();
+        }
         self.out
     }
 

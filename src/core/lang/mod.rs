@@ -19,7 +19,7 @@ use serde::Serialize;
 /// Version of what extraction produces. Bump it whenever a change to extraction would
 /// give different facts for the same file: an index made by another version is rebuilt
 /// in full, because its unchanged files would otherwise keep stale facts.
-pub const EXTRACT_VERSION: u32 = 7;
+pub const EXTRACT_VERSION: u32 = 8;
 
 /// A language leindex indexes. The string forms are part of the JSON contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -260,7 +260,8 @@ pub struct Symbol {
     pub decorators: Vec<String>,
     pub complexity: Option<u32>,
     pub nesting: Option<u32>,
-    /// BLAKE3 of the symbol's source text: what later stages compare to skip work.
+    /// BLAKE3 of the symbol's source text, qualified name and doc comment: what later
+    /// stages compare to skip work (a symbol keeps its vector while it is the same).
     pub body_hash: [u8; 32],
 }
 
