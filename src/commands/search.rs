@@ -159,7 +159,6 @@ pub fn run(a: SearchArgs) -> anyhow::Result<()> {
     };
     #[cfg(not(feature = "fastembed"))]
     let want = a.limit as usize;
-    #[allow(unused_mut)]
     let mut report = search::search(
         &store,
         ranks.as_ref(),
