@@ -1,15 +1,18 @@
 //! Symbol vectors for semantic search: built at the end of `leindex index` (or by the
 //! first search after `leindex index --no-embed`), kept in `.leindex/vectors.bin`
-//! beside the database, memory-mapped when read, and searched by exact scan.
+//! beside the database, memory-mapped when read, and searched by exact scan, or from
+//! [`ivf::ANN_MIN`] symbols on through a partition stored in the same file.
 //!
 //! A symbol is embedded from its name, qualified name, signature, doc comment and the
-//! code of its body ([`symbol_text`]). A symbol whose body hash and model are those of
-//! a vector already stored keeps that vector: only new and changed symbols are
-//! embedded again; a different model id re-embeds everything.
+//! code of its body ([`symbol_text`]). A symbol whose hash (source span, qualified name
+//! and doc comment) and model are those of a vector already stored keeps that vector:
+//! only new and changed symbols are embedded again; a different model id re-embeds
+//! everything.
 //!
 //! The file is replaced whole (written beside, synced, renamed), and the database
 //! records the stamp of the file it belongs to (meta `vectors_stamp`): a file that is
-//! missing, damaged, of another stamp or another model is rebuilt, never trusted.
+//! missing, damaged, of another stamp or another model is rebuilt, never trusted. A
+//! small change is written to a [`Delta`] beside the file instead of rewriting it.
 
 use std::collections::HashMap;
 use std::io::Write;
