@@ -203,7 +203,7 @@ fn assign_with(c: &Centroids, groups: Option<&Groups>, rows: &[&[i8]]) -> Vec<u3
 }
 
 /// Spherical k-means over `sample` (int8 rows with their scales; rows of scale 0 are
-/// left out): `c` centroids, seeded with evenly spaced rows, [`ITERATIONS`] rounds.
+/// left out): `c` centroids, seeded with evenly spaced rows, a few rounds.
 /// Deterministic. A cluster left empty keeps its centroid.
 pub fn train(dim: usize, c: usize, sample: &[(&[i8], f32)]) -> Centroids {
     kmeans(dim, c, sample, true)

@@ -12,7 +12,7 @@
 //! The file is replaced whole (written beside, synced, renamed), and the database
 //! records the stamp of the file it belongs to (meta `vectors_stamp`): a file that is
 //! missing, damaged, of another stamp or another model is rebuilt, never trusted. A
-//! small change is written to a [`Delta`] beside the file instead of rewriting it.
+//! small change is written to a delta (`vectors.delta`) beside the file instead of rewriting it.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -32,7 +32,7 @@ const HASH: usize = 32;
 const BODY_MAX: usize = 6000;
 /// The file of the vectors, in `.leindex/`.
 pub const FILE: &str = "vectors.bin";
-/// The changes since `FILE` was written, beside it (see [`Delta`]).
+/// The changes since `FILE` was written, beside it (a delta: dead and added rows).
 pub const DELTA_FILE: &str = "vectors.delta";
 const DELTA_MAGIC: &[u8; 4] = b"LXD1";
 /// Meta key: "1" when an index run changed files since the vectors were built.
@@ -114,7 +114,7 @@ impl std::ops::Deref for Bytes {
 /// int8 values, n body hashes (32 bytes). Without a partition rows are in id order.
 /// With one ([`ivf`], from [`ivf::ANN_MIN`] rows) rows are grouped by cluster, and
 /// follow: n u32 row numbers in id order, c centroid scales (f32), c x d int8
-/// centroids, c + 1 u32 offsets (cluster j is rows offsets[j]..offsets[j + 1]).
+/// centroids, c + 1 u32 offsets (cluster j is rows `offsets[j]..offsets[j + 1]`).
 pub struct VectorIndex {
     pub model_id: String,
     pub dim: usize,
