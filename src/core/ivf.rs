@@ -14,6 +14,12 @@
 /// 500k. README: measured figures.
 pub const ANN_MIN: usize = 262_144;
 
+/// A partition whose largest cluster holds more than this many times the mean is
+/// trained anew instead of kept (clusters drift as a repository changes). A fresh
+/// training on the large corpus gives 6.3 times the mean at most: real clusters are
+/// uneven, so only drift well past that triggers a new training.
+pub const UNEVEN: usize = 12;
+
 /// k-means iterations over the sample.
 const ITERATIONS: usize = 6;
 

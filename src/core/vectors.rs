@@ -251,6 +251,17 @@ struct Plan {
     offsets: Vec<u32>,
 }
 
+impl Plan {
+    /// Whether a cluster holds more than [`ivf::UNEVEN`] times the mean.
+    fn is_uneven(&self) -> bool {
+        let c = self.cents.len().max(1);
+        let n = self.order.len();
+        self.offsets
+            .windows(2)
+            .any(|w| (w[1] - w[0]) as usize > ivf::UNEVEN * n.div_ceil(c))
+    }
+}
+
 /// Rows being gathered for a new file (tests).
 #[cfg(test)]
 struct Builder {
@@ -1276,7 +1287,14 @@ pub fn ensure_vectors_with(
                         Src::Kept(i) => Some(prev.cluster_of(i)),
                         Src::Delta(..) | Src::Fresh(..) => None,
                     };
-                    make_plan(n, dim, &row, c, Some((cents, &was)))
+                    let kept = make_plan(n, dim, &row, c, Some((cents, &was)));
+                    // Centroids of a repository that changed much can leave clusters
+                    // uneven (a search then scans more or misses more): train anew.
+                    if kept.is_uneven() {
+                        make_plan(n, dim, &row, c, None)
+                    } else {
+                        kept
+                    }
                 }
                 None => make_plan(n, dim, &row, c, None),
             }
@@ -1547,6 +1565,30 @@ mod tests {
         assert_eq!((r.stats.embedded, r.stats.reused), (n, 0));
         assert_eq!((w.model_id.as_str(), w.dim), ("other", 3));
         assert_eq!(store.meta().unwrap()["model_id"], "other");
+    }
+
+    #[test]
+    fn kept_centroids_that_leave_clusters_uneven_are_trained_anew() {
+        let (n, dim) = (3000, 32);
+        let (v, _) = partitioned(n, dim);
+        let rows: Vec<(i64, f32, Vec<i8>, [u8; HASH])> = (0..n)
+            .map(|k| {
+                let i = v.row_of(k);
+                (
+                    v.id(i),
+                    v.scale(i),
+                    bytemuck_i8(v.row(i)).to_vec(),
+                    v.hash(i),
+                )
+            })
+            .collect();
+        let row = |k: usize| (rows[k].0, rows[k].1, rows[k].2.as_slice(), rows[k].3);
+        let good = v.centroids().unwrap();
+        let even = make_plan(n, dim, &row, good.len(), Some((&good, &|_| None)));
+        assert!(!even.is_uneven());
+        // Every kept row said to be in cluster 0: that plan is uneven.
+        let skewed = make_plan(n, dim, &row, good.len(), Some((&good, &|_| Some(0))));
+        assert!(skewed.is_uneven());
     }
 
     #[test]
