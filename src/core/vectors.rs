@@ -1091,7 +1091,8 @@ pub fn ensure_vectors_with(
         }
     }
     drop(by_hash);
-    // Pass 2: what the rows to embed are made of, file by file.
+    // Pass 2: what the rows to embed are made of, file by file, embedded in batches
+    // (the rows' text of a whole large repository would not fit in little memory).
     struct Row {
         id: i64,
         file: String,
@@ -1103,11 +1104,53 @@ pub fn ensure_vectors_with(
         doc: Option<String>,
         hash: [u8; HASH],
     }
-    let mut rows: Vec<Row> = Vec::new();
+    struct Chunk {
+        rows: Vec<(i64, [u8; HASH], f32)>,
+        data: Vec<i8>,
+    }
+    let dim = model.dim();
+    // Embed `rows` (sorted by file) file by file on every core, straight to int8.
+    let embed_rows = |rows: &[Row]| -> Vec<Chunk> {
+        let by_file: Vec<&[Row]> = rows.chunk_by(|a, b| a.file == b.file).collect();
+        by_file
+            .par_iter()
+            .map(|rows| {
+                // A file that cannot be read now: its symbols are embedded without a body.
+                let text = std::fs::read(root.join(&rows[0].file))
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default();
+                let texts: Vec<String> = rows
+                    .iter()
+                    .map(|r| {
+                        let body = text
+                            .get(r.start.min(text.len())..r.end.min(text.len()))
+                            .unwrap_or("");
+                        symbol_text(&r.name, &r.qname, &r.signature, r.doc.as_deref(), body)
+                    })
+                    .collect();
+                let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+                let vectors = model.embed_batch(&texts);
+                let mut chunk = Chunk {
+                    rows: Vec::with_capacity(rows.len()),
+                    data: Vec::with_capacity(rows.len() * dim),
+                };
+                for (r, v) in rows.iter().zip(vectors) {
+                    let (scale, row) = quantize(v.as_deref(), dim);
+                    chunk.rows.push((r.id, r.hash, scale));
+                    chunk.data.extend_from_slice(&row);
+                }
+                chunk
+            })
+            .collect()
+    };
+    /// Rows embedded together (flushed at a file boundary).
+    const BATCH: usize = 20_000;
+    let mut fresh: Vec<Chunk> = Vec::new();
+    let mut embedded = 0usize;
     if !todo.is_empty() {
         const COLUMNS: &str = "SELECT n.id, n.body_hash, f.path, n.start_byte, n.end_byte,
             n.name, n.qualified_name, n.signature, n.doc FROM nodes n JOIN files f ON f.id = n.file_id";
-        // Few rows: by id. Many: one pass over the table.
+        // Few rows: by id. Many: one pass over the table, in file order.
         let few = todo.len() < 10_000;
         let conn = store.conn();
         let sql = if few {
@@ -1123,6 +1166,7 @@ pub fn ensure_vectors_with(
         } else {
             vec![0]
         };
+        let mut batch: Vec<Row> = Vec::new();
         for one in ids {
             let mut q = if few {
                 st.query([one]).map_err(&e)?
@@ -1138,10 +1182,16 @@ pub fn ensure_vectors_with(
                 let mut h = [0u8; HASH];
                 let n = hash.len().min(HASH);
                 h[..n].copy_from_slice(&hash[..n]);
-                rows.push(Row {
+                let file: String = r.get(2).map_err(&e)?;
+                if !few && batch.len() >= BATCH && batch.last().is_some_and(|l| l.file != file) {
+                    embedded += batch.len();
+                    fresh.extend(embed_rows(&batch));
+                    batch.clear();
+                }
+                batch.push(Row {
                     id,
                     hash: h,
-                    file: r.get(2).map_err(&e)?,
+                    file,
                     start: r.get::<_, i64>(3).map_err(&e)?.max(0) as usize,
                     end: r.get::<_, i64>(4).map_err(&e)?.max(0) as usize,
                     name: r.get(5).map_err(&e)?,
@@ -1151,51 +1201,17 @@ pub fn ensure_vectors_with(
                 });
             }
         }
-        // Embedding goes file by file.
-        rows.sort_by(|a, b| a.file.cmp(&b.file).then(a.id.cmp(&b.id)));
+        // Rows read by id: file by file for embedding.
+        batch.sort_by(|a, b| a.file.cmp(&b.file).then(a.id.cmp(&b.id)));
+        embedded += batch.len();
+        fresh.extend(embed_rows(&batch));
     }
-    let dim = model.dim();
+    drop(todo);
     let stats = VectorStats {
-        symbols: rows.len() + kept.len(),
-        embedded: rows.len(),
+        symbols: embedded + kept.len(),
+        embedded,
         reused: kept.len(),
     };
-    // New and changed symbols, embedded file by file on every core, straight to int8.
-    let by_file: Vec<&[Row]> = rows.chunk_by(|a, b| a.file == b.file).collect();
-    struct Chunk {
-        rows: Vec<(i64, [u8; HASH], f32)>,
-        data: Vec<i8>,
-    }
-    let fresh: Vec<Chunk> = by_file
-        .par_iter()
-        .map(|rows| {
-            // A file that cannot be read now: its symbols are embedded without a body.
-            let text = std::fs::read(root.join(&rows[0].file))
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .unwrap_or_default();
-            let texts: Vec<String> = rows
-                .iter()
-                .map(|r| {
-                    let body = text
-                        .get(r.start.min(text.len())..r.end.min(text.len()))
-                        .unwrap_or("");
-                    symbol_text(&r.name, &r.qname, &r.signature, r.doc.as_deref(), body)
-                })
-                .collect();
-            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-            let vectors = model.embed_batch(&texts);
-            let mut chunk = Chunk {
-                rows: Vec::with_capacity(rows.len()),
-                data: Vec::with_capacity(rows.len() * dim),
-            };
-            for (r, v) in rows.iter().zip(vectors) {
-                let (scale, row) = quantize(v.as_deref(), dim);
-                chunk.rows.push((r.id, r.hash, scale));
-                chunk.data.extend_from_slice(&row);
-            }
-            chunk
-        })
-        .collect();
     // Every row, in id order, with where its vector comes from.
     let mut order: Vec<(i64, [u8; HASH], Src)> = kept;
     order.extend(fresh.iter().enumerate().flat_map(|(c, chunk)| {
