@@ -975,16 +975,21 @@ pub fn ensure_vectors(
     root: &Path,
     model: &dyn Embedder,
 ) -> Result<(VectorIndex, VectorReport)> {
-    ensure_vectors_with(store, root, model, ivf::ANN_MIN)
+    ensure_vectors_with(store, root, model, ivf::ANN_MIN, DELTA_MIN)
 }
 
-/// [`ensure_vectors`], partitioning from `ann_min` symbols on (tests use small ones).
+/// Rows a delta may always hold (beyond that, 1/16 of the file's rows).
+const DELTA_MIN: usize = 4096;
+
+/// [`ensure_vectors`], partitioning from `ann_min` symbols on and writing a delta up to
+/// `delta_min` rows or 1/16 of the file (tests use small values).
 #[doc(hidden)]
 pub fn ensure_vectors_with(
     store: &mut Store,
     root: &Path,
     model: &dyn Embedder,
     ann_min: usize,
+    delta_min: usize,
 ) -> Result<(VectorIndex, VectorReport)> {
     let path = store.db_file().to_path_buf();
     let e = db_err(&path);
@@ -1246,7 +1251,7 @@ pub fn ensure_vectors_with(
     let delta_fits = previous.as_ref().is_some_and(|v| {
         let dead = v.base_rows() - same_in_file;
         let added = n - same_in_file;
-        dead + added <= (v.base_rows() / 16).max(4096)
+        dead + added <= (v.base_rows() / 16).max(delta_min)
     });
     let v = if delta_fits {
         let base = previous.as_ref().expect("checked above");
@@ -1503,19 +1508,25 @@ mod tests {
         }
     }
 
-    #[test]
-    fn partitioned_vectors_keep_centroids_and_clusters_across_runs() {
-        use crate::core::index::{self, IndexOptions, NoProgress};
+    /// A copy of tests/fixtures/python, indexed (the folder lives while the guard does).
+    fn indexed_python_fixture() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("repo");
         copy_dir(
             &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/python"),
             &root,
         );
-        index::run(&root, &IndexOptions::default(), &NoProgress).unwrap();
+        let opts = crate::core::index::IndexOptions::default();
+        crate::core::index::run(&root, &opts, &crate::core::index::NoProgress).unwrap();
+        (dir, root)
+    }
+
+    #[test]
+    fn partitioned_vectors_keep_centroids_and_clusters_across_runs() {
+        let (_dir, root) = indexed_python_fixture();
         let model = crate::core::embed::default_model().unwrap();
         let mut store = Store::open(&root).unwrap();
-        let (v, r) = ensure_vectors_with(&mut store, &root, &model, 1).unwrap();
+        let (v, r) = ensure_vectors_with(&mut store, &root, &model, 1, 0).unwrap();
         assert!(v.is_partitioned() && r.rebuilt);
         let n = v.len();
         let cents = v.centroids().unwrap();
@@ -1535,9 +1546,13 @@ mod tests {
         let mut text = std::fs::read_to_string(&f).unwrap();
         text.push_str("\n\ndef seasonal_rate(month: int) -> float:\n    return 0.1\n");
         std::fs::write(&f, text).unwrap();
-        index::run(&root, &IndexOptions::default(), &NoProgress).unwrap();
+        let opts = crate::core::index::IndexOptions::default();
+        crate::core::index::run(&root, &opts, &crate::core::index::NoProgress).unwrap();
         let mut store = Store::open(&root).unwrap();
-        let (w, r) = ensure_vectors_with(&mut store, &root, &model, 1).unwrap();
+        // No delta allowance beyond 1/16 of the rows: the file is written again, and
+        // keeps its centroids.
+        let (w, r) = ensure_vectors_with(&mut store, &root, &model, 1, 0).unwrap();
+        assert!(!std::path::Path::new(&root.join(".leindex/vectors.delta")).exists());
         assert_eq!((r.stats.embedded, r.stats.reused), (1, n));
         assert_eq!(w.len(), n + 1);
         let again = w.centroids().unwrap();
@@ -1549,14 +1564,7 @@ mod tests {
 
     #[test]
     fn another_model_replaces_every_vector_and_says_which() {
-        use crate::core::index::{self, IndexOptions, NoProgress};
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("repo");
-        copy_dir(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/python"),
-            &root,
-        );
-        index::run(&root, &IndexOptions::default(), &NoProgress).unwrap();
+        let (_dir, root) = indexed_python_fixture();
         let mut store = Store::open(&root).unwrap();
         let first = crate::core::embed::default_model().unwrap();
         let (v, _) = ensure_vectors(&mut store, &root, &first).unwrap();
