@@ -12,8 +12,10 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use leindex::core::embed;
 use leindex::core::vectors::{Query, VectorIndex};
+
+#[path = "common/queries.rs"]
+mod queries;
 
 fn main() {
     let root: PathBuf = std::env::args()
@@ -31,22 +33,9 @@ fn main() {
         v.len(),
         v.is_partitioned()
     );
-    let set: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/search/eval-set.json"),
-        )
-        .expect("eval set"),
-    )
-    .expect("eval set JSON");
-    let model = embed::default_model().expect("model");
-    let queries: Vec<Query> = set["test"]
-        .as_array()
-        .expect("test queries")
+    let queries: Vec<Query> = queries::embedded(6, 200)
         .iter()
-        .step_by(6)
-        .take(200)
-        .filter_map(|q| model.embed(q["query"].as_str()?))
-        .map(|q| Query::new(&q))
+        .map(|q| Query::new(q))
         .collect();
     let (mut t_ann, mut t_exact) = (Vec::new(), Vec::new());
     let (mut hit10, mut hit200) = (0usize, 0usize);

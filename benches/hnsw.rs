@@ -11,8 +11,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use instant_distance::{Builder, Point, Search};
-use leindex::core::embed;
 use leindex::core::vectors::VectorIndex;
+
+#[path = "common/queries.rs"]
+mod queries;
 
 #[derive(Clone)]
 struct V(Vec<f32>);
@@ -36,23 +38,7 @@ fn main() {
     let v = VectorIndex::open_file(&root.join(".leindex/index.db"))
         .expect("vectors file")
         .expect("an indexed corpus");
-    let set: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/search/eval-set.json"),
-        )
-        .expect("eval set"),
-    )
-    .expect("JSON");
-    let model = embed::default_model().expect("model");
-    let queries: Vec<V> = set["test"]
-        .as_array()
-        .expect("queries")
-        .iter()
-        .step_by(12)
-        .take(100)
-        .filter_map(|q| model.embed(q["query"].as_str()?))
-        .map(V)
-        .collect();
+    let queries: Vec<V> = queries::embedded(12, 100).into_iter().map(V).collect();
     println!(
         "{}: {} vectors; threads {}",
         root.display(),

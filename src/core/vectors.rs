@@ -837,11 +837,11 @@ impl VectorIndex {
         self.with_delta(best, q, k)
     }
 
-    /// Open the vectors file of the index at `db` as it is (no check against the
-    /// database; benches).
+    /// Open the vectors (file and delta) of the index at `db` as they are (no check
+    /// against the database; benches).
     #[doc(hidden)]
     pub fn open_file(db: &Path) -> Result<Option<VectorIndex>> {
-        Ok(VectorIndex::map(&vectors_path(db))?.flatten())
+        Ok(load(db)?.flatten())
     }
 
     /// Row `i` as a unit vector (f32) and its symbol id (benches).
@@ -904,12 +904,9 @@ pub struct VectorSummary {
 /// The stored vectors of `store`'s index, if there is a readable vectors file.
 pub fn describe(store: &Store) -> Result<Option<VectorSummary>> {
     let db = store.db_file();
-    let Some(mut v) = VectorIndex::map(&vectors_path(db))?.flatten() else {
+    let Some(v) = load(db)?.flatten() else {
         return Ok(None);
     };
-    v.delta = std::fs::read(db.with_file_name(DELTA_FILE))
-        .ok()
-        .and_then(|b| Delta::decode(&b, &v));
     let meta = store.meta()?;
     let current = meta.get(VECTORS_STALE).is_some_and(|x| x == "0")
         && meta.get(VECTORS_STAMP).map(String::as_str) == Some(v.stamp_hex().as_str());
@@ -921,6 +918,30 @@ pub fn describe(store: &Store) -> Result<Option<VectorSummary>> {
         delta_dead: v.delta.as_ref().map_or(0, |d| d.dead_rows.len()),
         current,
     }))
+}
+
+/// The vectors file of the index at `db` with its delta, if it has one that belongs to
+/// it (a delta of another file, left by an interrupted run, is not used): `None`
+/// without a file, `Some(None)` for a file that is not a vectors file.
+fn load(db: &Path) -> Result<Option<Option<VectorIndex>>> {
+    let mapped = VectorIndex::map(&vectors_path(db))?;
+    Ok(mapped.map(|file| {
+        file.map(|mut v| {
+            v.delta = std::fs::read(db.with_file_name(DELTA_FILE))
+                .ok()
+                .and_then(|b| Delta::decode(&b, &v));
+            v
+        })
+    }))
+}
+
+/// A body hash column as stored (shorter blobs are zero-padded).
+fn hash_column(r: &rusqlite::Row, i: usize) -> rusqlite::Result<[u8; HASH]> {
+    let blob = r.get_ref(i)?.as_blob().unwrap_or(&[]);
+    let mut h = [0u8; HASH];
+    let n = blob.len().min(HASH);
+    h[..n].copy_from_slice(&blob[..n]);
+    Ok(h)
 }
 
 /// The path of the vectors file of the index at `db`.
@@ -995,16 +1016,9 @@ pub fn ensure_vectors_with(
     let e = db_err(&path);
     let vpath = vectors_path(&path);
     let dpath = path.with_file_name(DELTA_FILE);
-    let mapped = VectorIndex::map(&vpath)?;
-    let damaged = matches!(mapped, Some(None));
-    let mut stored = mapped.flatten();
-    if let Some(v) = stored.as_mut() {
-        // A delta of another file (left by an interrupted run) is not this file's.
-        v.delta = match std::fs::read(&dpath) {
-            Ok(b) => Delta::decode(&b, v),
-            Err(_) => None,
-        };
-    }
+    let loaded = load(&path)?;
+    let damaged = matches!(loaded, Some(None));
+    let stored = loaded.flatten();
     let meta = store.meta()?;
     let stale = meta.get(VECTORS_STALE).is_none_or(|v| v != "0");
     let same_model = |v: &VectorIndex| v.model_id == model.model_id() && v.dim == model.dim();
@@ -1055,10 +1069,7 @@ pub fn ensure_vectors_with(
         let mut q = st.query([]).map_err(&e)?;
         while let Some(r) = q.next().map_err(&e)? {
             let id: i64 = r.get(0).map_err(&e)?;
-            let hash = r.get_ref(1).map_err(&e)?.as_blob().unwrap_or(&[]);
-            let mut h = [0u8; HASH];
-            let n = hash.len().min(HASH);
-            h[..n].copy_from_slice(&hash[..n]);
+            let h = hash_column(r, 1).map_err(&e)?;
             if let Some(v) = &previous {
                 if let Some(i) = v.find(id) {
                     let live = !v.delta.as_ref().is_some_and(|d| d.is_dead(i));
@@ -1183,10 +1194,7 @@ pub fn ensure_vectors_with(
                 if !todo.contains(&id) {
                     continue;
                 }
-                let hash = r.get_ref(1).map_err(&e)?.as_blob().unwrap_or(&[]);
-                let mut h = [0u8; HASH];
-                let n = hash.len().min(HASH);
-                h[..n].copy_from_slice(&hash[..n]);
+                let h = hash_column(r, 1).map_err(&e)?;
                 let file: String = r.get(2).map_err(&e)?;
                 if !few && batch.len() >= BATCH && batch.last().is_some_and(|l| l.file != file) {
                     embedded += batch.len();
