@@ -857,3 +857,140 @@ fn loop_variables_are_elements_of_what_they_iterate() {
     );
     lacks(&es, "crate::Book::run", "crate::Other::apply");
 }
+
+/// Calls written inside macro arguments are read from the macro's tokens: method calls
+/// on typed values, paths, nested macros; the patterns of `matches!` and the text of
+/// `stringify!` are not calls. Also: a tuple struct's `self.0` and a field typed with a
+/// lifetime (`&'a Stack`) carry their types.
+#[test]
+fn rust_calls_inside_macro_arguments_resolve() {
+    let repo = Repo::empty();
+    repo.write(
+        "Cargo.toml",
+        "[package]\nname = \"stacks\"\nversion = \"0.1.0\"\n",
+    );
+    repo.write(
+        "src/lib.rs",
+        r#"pub struct Stack {
+    items: Vec<u32>,
+}
+
+impl Stack {
+    pub fn new() -> Stack {
+        Stack { items: Vec::new() }
+    }
+    pub fn depth(&self) -> usize {
+        self.items.len()
+    }
+    pub fn label(&self) -> String {
+        format!("depth {}", self.depth())
+    }
+}
+
+pub fn make(n: u32) -> Stack {
+    let _ = n;
+    Stack::new()
+}
+
+pub fn check(s: &Stack) -> bool {
+    matches!(s.depth(), 0) || matches!(Some(s), Some(make) if make.depth() > 1)
+}
+
+pub fn quiet() -> &'static str {
+    stringify!(make(9))
+}
+
+pub struct Wrapper(Stack);
+
+impl Wrapper {
+    pub fn depth(&self) -> usize {
+        self.0.depth()
+    }
+}
+
+pub struct View<'a> {
+    stack: &'a Stack,
+}
+
+impl<'a> View<'a> {
+    pub fn show(&self) -> String {
+        self.stack.label()
+    }
+}
+
+macro_rules! twice {
+    ($e:expr) => {
+        $e;
+        $e
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn macros_hold_calls() {
+        let s = make(3);
+        assert_eq!(s.depth(), 0);
+        assert!(vec![Stack::new(), crate::make(1)].len() == 2);
+        twice!(s.label());
+        debug_assert!(s.depth() < 9, "{}", format!("{}", quiet()));
+    }
+}
+"#,
+    );
+    repo.index();
+    let es = edges(&graph_json(&repo));
+    let t = "stacks::tests::macros_hold_calls";
+    for (dst, line) in [
+        ("stacks::make", 61),
+        ("stacks::Stack::depth", 62),
+        ("stacks::Stack::new", 63),
+        ("stacks::make", 63),
+        ("stacks::twice", 64),
+        ("stacks::Stack::label", 64),
+        ("stacks::quiet", 65),
+    ] {
+        assert!(
+            es.iter().any(|e| e.0 == "calls"
+                && e.1 == "exact"
+                && e.2 == t
+                && e.3 == dst
+                && e.4 == line),
+            "missing {t} -> {dst} at line {line}: {:#?}",
+            es.iter().filter(|e| e.2 == t).collect::<Vec<_>>()
+        );
+    }
+    has(
+        &es,
+        "calls",
+        "exact",
+        "stacks::Stack::label",
+        "stacks::Stack::depth",
+    );
+    // The first argument of matches! is an expression; `Some(make)` is a pattern.
+    has(
+        &es,
+        "calls",
+        "exact",
+        "stacks::check",
+        "stacks::Stack::depth",
+    );
+    lacks(&es, "stacks::check", "stacks::make");
+    lacks(&es, "stacks::quiet", "stacks::make");
+    has(
+        &es,
+        "calls",
+        "exact",
+        "stacks::Wrapper::depth",
+        "stacks::Stack::depth",
+    );
+    has(
+        &es,
+        "calls",
+        "exact",
+        "stacks::View::show",
+        "stacks::Stack::label",
+    );
+}

@@ -491,6 +491,28 @@ fn rust_macro_invocation_is_a_call_with_bang() {
 }
 
 #[test]
+fn rust_calls_inside_macro_arguments_are_call_sites() {
+    // `assert_eq!(cart.add(pen, 1).unwrap_err(), CartError::Duplicate { sku: "PEN".into() })`:
+    // read from the macro's tokens, written as in ordinary code; the literal receiver
+    // of `"PEN".into()` is not read as a chain.
+    let calls = fx().calls_of("src/cart.rs", "shop::cart::tests::add_refuses_duplicates");
+    assert_has_call(&calls, &call("cart.add", "add", Some("cart"), 105));
+    assert_has_call(
+        &calls,
+        &call(
+            "cart.add(pen, 1).unwrap_err",
+            "unwrap_err",
+            Some("cart.add(pen, 1)"),
+            105,
+        ),
+    );
+    assert!(
+        !calls.iter().any(|c| c.name == "into" && c.line == 105),
+        "{calls:#?}"
+    );
+}
+
+#[test]
 fn rust_call_in_closure_is_attributed_to_enclosing_fn() {
     // ASSUMPTION: a closure is not a symbol, so its calls belong to the enclosing method.
     assert_has_call(

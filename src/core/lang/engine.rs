@@ -518,12 +518,13 @@ impl<'a> Cx<'a> {
 
     /// Record a call whose called expression is `callee_node`.
     pub fn call(&mut self, callee_node: Node, line: u32) {
-        let callee = truncate(collapse_ws(&self.text(callee_node)), MAX_CALLEE);
-        self.call_text(callee, line);
+        self.call_text(collapse_ws(&self.text(callee_node)), line);
     }
 
-    /// Record a call whose called expression is `callee` (already collapsed).
+    /// Record a call whose called expression is `callee` (already collapsed; cut to
+    /// `MAX_CALLEE` bytes here).
     pub fn call_text(&mut self, callee: String, line: u32) {
+        let callee = truncate(callee, MAX_CALLEE);
         let symbol = self.frames.iter().rev().find_map(|f| match f.kind {
             FrameKind::Symbol(i) => Some(self.out.symbols[i].kind.is_callable().then_some(i)),
             _ => None,

@@ -25,6 +25,7 @@ pub(super) const KINDS: &[&str] = &[
     "impl_item",
     "let_declaration",
     "field_declaration",
+    "ordered_field_declaration_list",
     "field_expression",
     "call_expression",
     "macro_invocation",
@@ -63,10 +64,15 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         }
         "macro_invocation" => {
             if let Some(m) = node.child_by_field_name("macro") {
-                let callee = format!("{}!", cx.collapsed(m));
-                cx.call_text(callee, Cx::line(node));
+                let path = cx.collapsed(m);
+                cx.call_text(format!("{path}!"), Cx::line(node));
+                // The arguments are token trees, not syntax: the calls in them are read
+                // from the tokens.
+                let args = node.child(node.child_count().saturating_sub(1));
+                if let Some(args) = args.filter(|a| a.kind() == "token_tree") {
+                    macro_calls(cx, &path, args);
+                }
             }
-            // Macro arguments are token trees, not code: nothing below to extract.
             return Visit::Skip;
         }
         "use_declaration" => use_declaration(cx, node),
@@ -85,6 +91,15 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
                 if v.kind() == "self" && f.kind() == "field_identifier" {
                     cx.access(node, v, f);
                 }
+            }
+        }
+        // A tuple struct's fields are named by position: `self.0`.
+        "ordered_field_declaration_list" => {
+            let mut cursor = node.walk();
+            let types: Vec<Node> = node.children_by_field_name("type", &mut cursor).collect();
+            for (i, t) in types.into_iter().enumerate() {
+                let t = cx.collapsed(t);
+                cx.bind(i.to_string(), t);
             }
         }
         "field_declaration" => {
@@ -250,6 +265,176 @@ fn parameters<'a>(cx: &Cx<'a>, list: Node<'a>) -> Vec<Param> {
         }
     }
     out
+}
+
+/// Macros whose arguments are not Rust expressions evaluated by the caller (code
+/// templates, text, paths): no calls are read from them.
+const OPAQUE_MACROS: &[&str] = &[
+    "quote",
+    "quote_spanned",
+    "parse_quote",
+    "parse_quote_spanned",
+    "stringify",
+    "concat",
+    "concat_idents",
+    "include",
+    "include_str",
+    "include_bytes",
+    "env",
+    "option_env",
+    "cfg",
+    "compile_error",
+    "asm",
+    "global_asm",
+    "naked_asm",
+];
+
+/// Macros whose second argument is a pattern (`matches!(x, Some(y) if y.ok())`): only the
+/// first argument and the guard are expressions.
+const PATTERN_MACROS: &[&str] = &["matches", "assert_matches", "debug_assert_matches"];
+
+/// Record the calls inside a macro invocation's arguments (`assert_eq!(map.len(), 0)`,
+/// `format!("{}", self.name())`, `vec![Point::new(1, 2)]`), read from its token trees as
+/// the parser leaves them: a name followed by a parenthesised tree is a call, and the
+/// `.`/`::` chain before the name (operands: names, `self`, bracketed trees, `?`) is its
+/// receiver, written as a call site in ordinary code would be. Nested macro invocations
+/// are calls too (`name!`), read the same way. What cannot be read as a plain chain (a
+/// `<T as Trait>::f()` path, a literal receiver) is left out rather than guessed, as are
+/// `fn name(..)` definitions inside a macro and the patterns of `matches!`.
+fn macro_calls<'a>(cx: &mut Cx<'a>, path: &str, args: Node<'a>) {
+    let mut stack = vec![(args, macro_name(path).to_string())];
+    let mut kids: Vec<Node<'a>> = Vec::new();
+    while let Some((tree, name)) = stack.pop() {
+        if OPAQUE_MACROS.contains(&name.as_str()) {
+            continue;
+        }
+        kids.clear();
+        let mut cursor = tree.walk();
+        kids.extend(tree.children(&mut cursor));
+        // The top-level token range of a pattern macro's pattern (between the first `,`
+        // and an `if` guard), where `Some(x)` is not a call.
+        let pattern = if PATTERN_MACROS.contains(&name.as_str()) {
+            let comma = kids.iter().position(|k| k.kind() == ",");
+            comma.map(|c| {
+                let guard = kids[c..].iter().position(|k| k.kind() == "if");
+                c..guard.map_or(kids.len(), |g| c + g)
+            })
+        } else {
+            None
+        };
+        for i in 0..kids.len() {
+            if pattern.as_ref().is_some_and(|p| p.contains(&i)) {
+                continue;
+            }
+            let k = kids[i];
+            if k.kind() != "token_tree" {
+                continue;
+            }
+            let mut inner = String::new();
+            if cx.starts_with(k, b"(") {
+                if let Some(call) = token_call(&kids, i) {
+                    let (start, end) = (kids[call.start], kids[call.end]);
+                    let text = String::from_utf8_lossy(&cx.src[start.start_byte()..end.end_byte()]);
+                    let mut callee = super::engine::collapse_ws(&text);
+                    if call.is_macro {
+                        callee.push('!');
+                        inner = macro_name(&callee[..callee.len() - 1]).to_string();
+                    }
+                    cx.call_text(callee, Cx::line(start));
+                }
+            } else if let Some(call) = token_call(&kids, i).filter(|c| c.is_macro) {
+                // `vec![..]`, `m! {..}`: a macro whatever its brackets.
+                let (start, end) = (kids[call.start], kids[call.end]);
+                let text = String::from_utf8_lossy(&cx.src[start.start_byte()..end.end_byte()]);
+                let callee = super::engine::collapse_ws(&text);
+                inner = macro_name(&callee).to_string();
+                cx.call_text(format!("{callee}!"), Cx::line(start));
+            }
+            stack.push((k, inner));
+        }
+    }
+}
+
+/// The last segment of a macro path: `std::println` -> `println`.
+fn macro_name(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path).trim()
+}
+
+/// A call read from tokens: the callee's first and last token.
+struct TokenCall {
+    start: usize,
+    end: usize,
+    is_macro: bool,
+}
+
+/// The call whose argument tree is `kids[args]`, if the tokens before it are a callee:
+/// `name`, `name!`, `recv.name`, `Path::name`, `name::<T>`.
+fn token_call(kids: &[Node], args: usize) -> Option<TokenCall> {
+    let kind = |i: usize| kids[i].kind();
+    let mut j = args.checked_sub(1)?;
+    let is_macro = kind(j) == "!";
+    if is_macro {
+        j = j.checked_sub(1)?;
+    }
+    let end = j;
+    // A turbofish `name::<T>(..)`: back over the balanced `<..>` and its `::`.
+    if !is_macro && matches!(kind(j), ">" | ">>") {
+        let mut depth = 0i32;
+        loop {
+            depth += match kind(j) {
+                ">" => 1,
+                ">>" => 2,
+                "<" => -1,
+                "<<" => -2,
+                _ => 0,
+            };
+            if depth <= 0 {
+                break;
+            }
+            j = j.checked_sub(1)?;
+        }
+        if depth < 0 || j < 2 || kind(j - 1) != "::" {
+            return None;
+        }
+        j -= 2;
+    }
+    if kind(j) != "identifier" {
+        return None;
+    }
+    // Back over the receiver chain: `a.b(x)?.c::d`.
+    let mut start = j;
+    while start >= 2 && matches!(kind(start - 1), "." | "::") {
+        let mut k = start - 2;
+        while kind(k) == "?" {
+            k = k.checked_sub(1)?;
+        }
+        match kind(k) {
+            "identifier" | "self" | "super" | "crate" => start = k,
+            "token_tree" => {
+                start = k;
+                // `f(x).g`, `a[0].g`, `m!(x).g`: the tree's own callee or indexed name.
+                if k >= 1 && matches!(kind(k - 1), "identifier" | "self") {
+                    start = k - 1;
+                } else if k >= 2 && kind(k - 1) == "!" && kind(k - 2) == "identifier" {
+                    start = k - 2;
+                }
+            }
+            _ => return None,
+        }
+    }
+    if start >= 1
+        && matches!(
+            kind(start - 1),
+            "fn" | "struct" | "enum" | "union" | "trait" | "'"
+        )
+    {
+        return None;
+    }
+    Some(TokenCall {
+        start,
+        end,
+        is_macro,
+    })
 }
 
 /// `macro_rules! name { ... }`: a symbol, so that `name!(..)` resolves to it. Its body

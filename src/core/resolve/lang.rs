@@ -389,6 +389,7 @@ pub fn clean_type(ty: &str) -> String {
             "\"",
             "[]",
         ] {
+            t = strip_lifetime(t);
             t = t.strip_prefix(p).unwrap_or(t).trim_start();
         }
         for wrapper in ["Optional[", "typing.Optional[", "Type[", "type["] {
@@ -404,6 +405,20 @@ pub fn clean_type(ty: &str) -> String {
         .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.' || c == ':' || c == '$'))
         .unwrap_or(t.len());
     t[..end].trim_end_matches([':', '.']).to_string()
+}
+
+/// `t` without a leading Rust lifetime (`'a One` -> `One`); a quoted name (`'Cart'`) is
+/// left as it is.
+fn strip_lifetime(t: &str) -> &str {
+    if let Some(rest) = t.strip_prefix('\'') {
+        let id = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        if id > 0 && rest[id..].starts_with(char::is_whitespace) {
+            return rest[id..].trim_start();
+        }
+    }
+    t
 }
 
 /// A return type reduced to the type a caller gets to call methods on: the first of a Go
@@ -1177,6 +1192,8 @@ mod tests {
         assert_eq!(clean_type("*pkg.Cart[T]"), "pkg.Cart");
         assert_eq!(clean_type("&mut Vec<u8>"), "Vec");
         assert_eq!(clean_type("Optional[\"Cart\"]"), "Cart");
+        assert_eq!(clean_type("&'a mut One<'a>"), "One");
+        assert_eq!(clean_type("'Cart'"), "Cart");
         assert_eq!(clean_type("Cart | None"), "Cart");
         assert_eq!(clean_return_type("(*Cart, error)"), "Cart");
         assert_eq!(element_type("List[LineItem]").as_deref(), Some("LineItem"));
