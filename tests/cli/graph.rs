@@ -994,3 +994,100 @@ mod tests {
         "stacks::Stack::label",
     );
 }
+
+/// TypeScript values typed without a declaration where they are used: the parameters of
+/// an anonymous function, by their annotation or, passed to a function, by that
+/// function's declared type for them (`operate((source, sub) => ..)`); a parameter of
+/// the enclosing function seen from a nested one; an optional parameter (`action?: T`);
+/// a name copied from another (`const conn = connection`).
+#[test]
+fn typescript_lambda_parameters_and_aliases_are_typed() {
+    let repo = Repo::empty();
+    repo.write(
+        "a.ts",
+        r#"export class Subscriber<T> {
+  error(err: any): void {}
+  next(v: T): void {}
+}
+export class Other {
+  error(err: any): void {}
+  next(v: any): void {}
+}
+export class Observable<T> {
+  constructor(init: (this: Observable<T>, subscriber: Subscriber<T>) => void) {}
+  subscribe(s: Subscriber<T>): void {}
+}
+export function operate<T>(init: (source: Observable<T>, subscriber: Subscriber<T>) => void) {
+  return init;
+}
+"#,
+    );
+    repo.write(
+        "b.ts",
+        r#"import { Observable, Subscriber, operate } from './a';
+export function fromPromise<T>(promise: Promise<T>) {
+  return new Observable((subscriber) => {
+    promise.then(
+      (value) => subscriber.next(value),
+      (err: any) => subscriber.error(err)
+    );
+  });
+}
+export function buffer<T>() {
+  return operate((source, subscriber) => {
+    source.subscribe(subscriber);
+  });
+}
+export function flush(action?: Subscriber<number>) {
+  const done = () => {
+    action.error(1);
+  };
+  let connection: Subscriber<number> | undefined;
+  const conn = connection;
+  conn?.next(2);
+  return done;
+}
+"#,
+    );
+    repo.index();
+    let es = edges(&graph_json(&repo));
+    has(
+        &es,
+        "calls",
+        "import",
+        "b.ts::fromPromise",
+        "a.ts::Subscriber.next",
+    );
+    has(
+        &es,
+        "calls",
+        "import",
+        "b.ts::fromPromise",
+        "a.ts::Subscriber.error",
+    );
+    lacks(&es, "b.ts::fromPromise", "a.ts::Other.error");
+    lacks(&es, "b.ts::fromPromise", "a.ts::Other.next");
+    has(
+        &es,
+        "calls",
+        "import",
+        "b.ts::buffer",
+        "a.ts::Observable.subscribe",
+    );
+    has(
+        &es,
+        "calls",
+        "import",
+        "b.ts::flush.done",
+        "a.ts::Subscriber.error",
+    );
+    lacks(&es, "b.ts::flush.done", "a.ts::Other.error");
+    has(
+        &es,
+        "calls",
+        "import",
+        "b.ts::flush",
+        "a.ts::Subscriber.next",
+    );
+    lacks(&es, "b.ts::flush", "a.ts::Other.next");
+}

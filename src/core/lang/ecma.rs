@@ -56,6 +56,17 @@ pub(super) const KINDS: &[&str] = &[
     "augmented_assignment_expression",
 ];
 
+/// Kinds the walk does not enter: imports (read whole by the hook), `implements` lists,
+/// plain strings, regexes, comments. (Not type arguments: an object type in them can
+/// declare methods, `Context.Service<S, { create(): E }>`, which are symbols.)
+pub(super) const OPAQUE: &[&str] = &[
+    "import_statement",
+    "implements_clause",
+    "string",
+    "regex",
+    "comment",
+];
+
 pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
     match node.kind() {
         "function_declaration" | "generator_function_declaration" | "function_signature" => {
@@ -277,10 +288,14 @@ fn fill_signature_parts<'a>(cx: &Cx<'a>, sym: &mut super::Symbol, func: Node<'a>
     sym.return_type = func
         .child_by_field_name("return_type")
         .map(|r| strip_colon(&cx.collapsed(r)));
+    fill_params(cx, &mut sym.parameters, func);
+}
+
+fn fill_params<'a>(cx: &Cx<'a>, out: &mut Vec<Param>, func: Node<'a>) {
     if let Some(params) = func.child_by_field_name("parameters") {
-        sym.parameters = parameters(cx, params);
+        *out = parameters(cx, params);
     } else if let Some(p) = func.child_by_field_name("parameter") {
-        sym.parameters = vec![Param {
+        *out = vec![Param {
             name: cx.text(p).into_owned(),
             ty: None,
         }];
@@ -387,6 +402,10 @@ fn bound_function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(parent) = cx.parent_of(node) else {
         return cx.push_anon(node, false);
     };
+    if parent.kind() == "arguments" {
+        anon_params(cx, node, parent);
+        return cx.push_anon(node, false);
+    }
     let (name, span, kind) = match parent.kind() {
         "variable_declarator" if parent.child_by_field_name("value") == Some(node) => {
             let name = parent.child_by_field_name("name");
@@ -413,6 +432,7 @@ fn bound_function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
             "identifier" | "property_identifier" | "private_property_identifier"
         )
     }) else {
+        anon_params(cx, node, parent);
         return cx.push_anon(node, false);
     };
     let name = cx.text(name_node).into_owned();
@@ -422,6 +442,52 @@ fn bound_function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     sym.doc = jsdoc(cx, span);
     fill_signature_parts(cx, &mut sym, node);
     cx.push_symbol(node, sym);
+}
+
+/// The parameters of an anonymous function, as names of the enclosing symbol (its calls
+/// are that symbol's): typed by their annotation; else, when the function is an argument
+/// of a call (`operate((source, subscriber) => ..)`), by the called function's declared
+/// type for that argument, resolved later: `^ARG^PARAM^CALLEE`.
+fn anon_params<'a>(cx: &mut Cx<'a>, func: Node<'a>, parent: Node<'a>) {
+    let mut params = Vec::new();
+    fill_params(cx, &mut params, func);
+    if params.is_empty() {
+        return;
+    }
+    // The call this function is an argument of, and which argument it is.
+    let context = (parent.kind() == "arguments")
+        .then(|| {
+            let call = cx.parent_of(parent)?;
+            let callee = match call.kind() {
+                "call_expression" => call.child_by_field_name("function"),
+                "new_expression" => call.child_by_field_name("constructor"),
+                _ => None,
+            }?;
+            let mut c = parent.walk();
+            let arg = parent
+                .named_children(&mut c)
+                .filter(|a| a.kind() != "comment")
+                .position(|a| a.id() == func.id())?;
+            Some((arg, cx.collapsed(callee)))
+        })
+        .flatten();
+    for (i, p) in params.into_iter().enumerate() {
+        let name = p.name.trim_end_matches('?');
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        {
+            continue;
+        }
+        match (p.ty, &context) {
+            (Some(ty), _) => cx.bind(name.to_string(), ty),
+            (None, Some((arg, callee))) => {
+                cx.bind(name.to_string(), format!("^{arg}^{i}^{callee}"))
+            }
+            (None, None) => {}
+        }
+    }
 }
 
 /// A top-level `const NAME = <not a function>` with an UPPER_CASE name.
@@ -492,6 +558,10 @@ fn bind_value<'a>(cx: &mut Cx<'a>, node: Node<'a>, name: String, ty: &str, value
     if let Some(c) = callee {
         let c = format!("={}", cx.collapsed(c));
         cx.bind(name, c);
+    } else if v.kind() == "identifier" {
+        // `const conn = connection`: the same type as that name.
+        let alias = format!("@{}", cx.text(v));
+        cx.bind(name, alias);
     }
 }
 

@@ -88,6 +88,7 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, kinds: &[Kin
             .unwrap_or(KindFlags {
                 named: true,
                 hooked: false,
+                opaque: false,
             });
         if has_errors && node.is_missing() {
             cx.out.parse_errors += 1;
@@ -107,7 +108,7 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, kinds: &[Kin
             // Recorded after the hook: at hook time `visited` holds the earlier siblings.
             let depth = cx.ancestors.len();
             cx.visited[depth].push(node);
-            if visit == Visit::Children && cursor.goto_first_child() {
+            if visit == Visit::Children && !flags.opaque && cursor.goto_first_child() {
                 cx.ancestors.push(node);
                 let depth = cx.ancestors.len();
                 if cx.visited.len() <= depth {
@@ -138,6 +139,8 @@ pub(crate) struct KindFlags {
     pub named: bool,
     /// The language's hook acts on this kind.
     pub hooked: bool,
+    /// Nothing inside a node of this kind matters to the hook: not walked into.
+    pub opaque: bool,
 }
 
 /// Call `hook` on `node` alone, as the walk would; returns whether it asked for the

@@ -36,6 +36,16 @@ pub(super) const KINDS: &[&str] = &[
     "binary_expression",
 ];
 
+/// Kinds the walk does not enter: import specs (read whole by the hook), string literals,
+/// comments. (Not type parameters: a constraint can declare methods,
+/// `[P interface{ Go(func() error) }]`, which are symbols.)
+pub(super) const OPAQUE: &[&str] = &[
+    "import_spec",
+    "interpreted_string_literal",
+    "raw_string_literal",
+    "comment",
+];
+
 pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
     match node.kind() {
         "package_clause" => cx.out.doc = doc(cx, node),

@@ -19,7 +19,7 @@ use serde::Serialize;
 /// Version of what extraction produces. Bump it whenever a change to extraction would
 /// give different facts for the same file: an index made by another version is rebuilt
 /// in full, because its unchanged files would otherwise keep stale facts.
-pub const EXTRACT_VERSION: u32 = 9;
+pub const EXTRACT_VERSION: u32 = 10;
 
 /// A language leindex indexes. The string forms are part of the JSON contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -41,6 +41,9 @@ pub struct LanguageSpec {
     extract: engine::Hook,
     /// Node kinds `extract` acts on.
     kinds: &'static [&'static str],
+    /// Node kinds whose insides hold nothing `extract` acts on (types, literals, import
+    /// paths): the walk does not go into them (the hook still sees the node itself).
+    opaque: &'static [&'static str],
 }
 
 /// The language table: the only place that knows which languages exist.
@@ -52,6 +55,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         grammar: || tree_sitter_python::LANGUAGE.into(),
         extract: python::extract,
         kinds: python::KINDS,
+        opaque: python::OPAQUE,
     },
     LanguageSpec {
         language: Language::TypeScript,
@@ -60,6 +64,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         grammar: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
         extract: ecma::extract,
         kinds: ecma::KINDS,
+        opaque: ecma::OPAQUE,
     },
     LanguageSpec {
         language: Language::Tsx,
@@ -68,6 +73,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         grammar: || tree_sitter_typescript::LANGUAGE_TSX.into(),
         extract: ecma::extract,
         kinds: ecma::KINDS,
+        opaque: ecma::OPAQUE,
     },
     LanguageSpec {
         language: Language::JavaScript,
@@ -76,6 +82,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         grammar: || tree_sitter_javascript::LANGUAGE.into(),
         extract: ecma::extract,
         kinds: ecma::KINDS,
+        opaque: ecma::OPAQUE,
     },
     LanguageSpec {
         language: Language::Go,
@@ -84,6 +91,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         grammar: || tree_sitter_go::LANGUAGE.into(),
         extract: go::extract,
         kinds: go::KINDS,
+        opaque: go::OPAQUE,
     },
     LanguageSpec {
         language: Language::Rust,
@@ -92,6 +100,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         grammar: || tree_sitter_rust::LANGUAGE.into(),
         extract: rust::extract,
         kinds: rust::KINDS,
+        opaque: rust::OPAQUE,
     },
 ];
 
@@ -139,7 +148,15 @@ impl Language {
                                 && grammar
                                     .node_kind_for_id(id)
                                     .is_some_and(|name| spec.kinds.contains(&name));
-                            engine::KindFlags { named, hooked }
+                            let opaque = named
+                                && grammar
+                                    .node_kind_for_id(id)
+                                    .is_some_and(|name| spec.opaque.contains(&name));
+                            engine::KindFlags {
+                                named,
+                                hooked,
+                                opaque,
+                            }
                         })
                         .collect()
                 })

@@ -35,6 +35,15 @@ pub(super) const KINDS: &[&str] = &[
     "case_clause",
 ];
 
+/// Kinds the walk does not enter: import statements (read whole by the hook), type
+/// annotations, comments.
+pub(super) const OPAQUE: &[&str] = &[
+    "import_statement",
+    "import_from_statement",
+    "type",
+    "comment",
+];
+
 pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
     match node.kind() {
         "module" => {

@@ -44,6 +44,34 @@ pub(super) const KINDS: &[&str] = &[
     "binary_expression",
 ];
 
+/// Kinds the walk does not enter: `use` trees (read whole by the hook), attributes,
+/// types and generics, visibility, literals, comments.
+pub(super) const OPAQUE: &[&str] = &[
+    "use_declaration",
+    "attribute_item",
+    "inner_attribute_item",
+    "type_arguments",
+    "type_parameters",
+    "where_clause",
+    "generic_type",
+    "reference_type",
+    "pointer_type",
+    "scoped_type_identifier",
+    "tuple_type",
+    "function_type",
+    "abstract_type",
+    "dynamic_type",
+    "bounded_type",
+    "trait_bounds",
+    "lifetime",
+    "visibility_modifier",
+    "string_literal",
+    "raw_string_literal",
+    "char_literal",
+    "line_comment",
+    "block_comment",
+];
+
 pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
     match node.kind() {
         "source_file" => cx.out.doc = inner_doc(cx, node),

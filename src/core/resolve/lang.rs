@@ -407,6 +407,72 @@ pub fn clean_type(ty: &str) -> String {
     t[..end].trim_end_matches([':', '.']).to_string()
 }
 
+/// The declared type of parameter `i` (not counting `this`) of a function type:
+/// `(this: O, source: Observable<T>, sub: Subscriber<R>) => void`, 1 -> `Subscriber<R>`.
+/// Also through an optional or union wrapper: `((x: A) => void) | undefined`.
+pub fn function_type_param(fn_type: &str, i: usize) -> Option<&str> {
+    let mut t = fn_type.trim();
+    while let Some(inner) = t
+        .strip_prefix('(')
+        .filter(|x| x.trim_start().starts_with('('))
+    {
+        t = inner.trim_start();
+    }
+    // Generic parameters first: `<T>(x: T) => T`.
+    if t.starts_with('<') {
+        t = t[close_of(t, 0)? + 1..].trim_start();
+    }
+    if !t.starts_with('(') {
+        return None;
+    }
+    let close = close_of(t, 0)?;
+    if !t[close + 1..].trim_start().starts_with("=>") {
+        return None;
+    }
+    let inner = &t[1..close];
+    let mut depth = 0i32;
+    let mut start = 0;
+    let mut params = Vec::new();
+    for (k, c) in inner.char_indices() {
+        match c {
+            '(' | '<' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            '>' if !inner[..k].ends_with('=') => depth -= 1,
+            ',' if depth == 0 => {
+                params.push(&inner[start..k]);
+                start = k + 1;
+            }
+            _ => {}
+        }
+    }
+    params.push(&inner[start..]);
+    let p = params
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && !p.starts_with("this:") && !p.starts_with("this :"))
+        .nth(i)?;
+    let colon = p.find(':')?;
+    let ty = p[colon + 1..].trim();
+    (!ty.is_empty()).then_some(ty)
+}
+
+/// Byte offset of the bracket closing the one at `open` (`(`, `<`, `[`, `{`).
+fn close_of(t: &str, open: usize) -> Option<usize> {
+    let mut depth = 0i32;
+    for (k, c) in t[open..].char_indices() {
+        match c {
+            '(' | '<' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            '>' if !t[..open + k].ends_with('=') => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 {
+            return Some(open + k);
+        }
+    }
+    None
+}
+
 /// `t` without a leading Rust lifetime (`'a One` -> `One`); a quoted name (`'Cart'`) is
 /// left as it is.
 fn strip_lifetime(t: &str) -> &str {
@@ -1194,6 +1260,17 @@ mod tests {
         assert_eq!(clean_type("Optional[\"Cart\"]"), "Cart");
         assert_eq!(clean_type("&'a mut One<'a>"), "One");
         assert_eq!(clean_type("'Cart'"), "Cart");
+        let init = "(this: O, source: Observable<T>, sub?: Subscriber<Map<K, V>>) => () => void";
+        assert_eq!(function_type_param(init, 0), Some("Observable<T>"));
+        assert_eq!(function_type_param(init, 1), Some("Subscriber<Map<K, V>>"));
+        assert_eq!(function_type_param(init, 2), None);
+        assert_eq!(
+            function_type_param("((x: A) => void) | undefined", 0),
+            Some("A")
+        );
+        assert_eq!(function_type_param("<T>(x: T, y: B) => T", 1), Some("B"));
+        assert_eq!(function_type_param("Handler", 0), None);
+        assert_eq!(function_type_param("(x) => void", 0), None);
         assert_eq!(clean_type("Cart | None"), "Cart");
         assert_eq!(clean_return_type("(*Cart, error)"), "Cart");
         assert_eq!(element_type("List[LineItem]").as_deref(), Some("LineItem"));

@@ -780,6 +780,10 @@ impl Universe {
                     return self.eval_value(f, Some(c), val, depth + 1);
                 }
             }
+            // A parameter of an enclosing function, seen from a function nested in it.
+            if Some(c) != caller && node.params.iter().any(|p| param_is(&p.name, name)) {
+                return self.param_type(f, Some(c), name);
+            }
             cur = node.parent;
         }
         let file = &self.files[f as usize];
@@ -808,7 +812,7 @@ impl Universe {
                     if let Some(ty) = node
                         .params
                         .iter()
-                        .find(|p| p.name.trim_start_matches(['*', '&']) == name)
+                        .find(|p| param_is(&p.name, name))
                         .and_then(|p| p.ty.clone())
                     {
                         return Some((ty, f, Some(n)));
@@ -818,7 +822,8 @@ impl Universe {
                         .get(&n)
                         .and_then(|v| v.iter().rev().find(|(k, _)| &**k == name))
                     {
-                        return (!v.starts_with(['=', '~'])).then(|| (v.to_string(), f, Some(n)));
+                        return (!v.starts_with(['=', '~', '@', '^']))
+                            .then(|| (v.to_string(), f, Some(n)));
                     }
                     cur = node.parent;
                 }
@@ -834,7 +839,7 @@ impl Universe {
                             .get(&n)
                             .and_then(|v| v.iter().find(|(k, _)| keys.iter().any(|x| **k == **x)))
                         {
-                            if !v.starts_with(['=', '~']) {
+                            if !v.starts_with(['=', '~', '@', '^']) {
                                 return Some((v.to_string(), self.nodes[n as usize].file, Some(n)));
                             }
                         }
@@ -900,6 +905,36 @@ impl Universe {
                 }
                 _ => None,
             };
+        }
+        // Another name's value (`const conn = connection`): that name's type.
+        if let Some(other) = value.strip_prefix('@') {
+            return self
+                .param_type(f, ctx, other)
+                .or_else(|| self.binding_type(f, ctx, other, depth + 1));
+        }
+        // A parameter of a function passed as an argument: the type the called function
+        // declares for that parameter of that argument.
+        if let Some(rest) = value.strip_prefix('^') {
+            let mut parts = rest.splitn(3, '^');
+            let arg: usize = parts.next()?.parse().ok()?;
+            let param: usize = parts.next()?.parse().ok()?;
+            let callee = lang::clean_callee(lang, parts.next()?);
+            let (Ent::Node(mut n), via) = self.resolve_path_d(f, ctx, &callee, depth + 1)? else {
+                return None;
+            };
+            if self.nodes[n as usize].kind.is_type() {
+                let ctor = lang::constructor_name(lang)?;
+                n = *self.type_members(n, ctor).first()?;
+            }
+            let node = &self.nodes[n as usize];
+            if !node.kind.is_callable() {
+                return None;
+            }
+            let fn_type = node.params.get(arg)?.ty.as_deref()?;
+            let ty = lang::function_type_param(fn_type, param)?;
+            let (t, v2) =
+                self.resolve_type(node.file, Some(n), &lang::clean_type(ty), depth + 1)?;
+            return Some((t, via || v2));
         }
         let Some(callee) = value.strip_prefix('=') else {
             return self.resolve_type(f, ctx, &lang::clean_type(value), depth);
@@ -1027,7 +1062,7 @@ impl Universe {
         let ty = self.nodes[c as usize]
             .params
             .iter()
-            .find(|p| p.name.trim_start_matches(['*', '&']) == word)?
+            .find(|p| param_is(&p.name, word))?
             .ty
             .as_deref()?;
         let ty = lang::clean_type(ty);
@@ -1669,6 +1704,11 @@ fn field_keys(name: &str) -> [String; 3] {
         format!("self.{name}"),
         format!("this.{name}"),
     ]
+}
+
+/// Is a parameter written `written` (`*p`, `&x`, `opt?`) the name `name`?
+fn param_is(written: &str, name: &str) -> bool {
+    written.trim_start_matches(['*', '&']).trim_end_matches('?') == name
 }
 
 /// Byte offset of the `(` matching a call's final `)`.
