@@ -1091,3 +1091,30 @@ export function flush(action?: Subscriber<number>) {
     );
     lacks(&es, "b.ts::flush", "a.ts::Other.next");
 }
+
+/// A call through a field that holds a function (`this.now()` with `now: () => number`)
+/// is not matched to same-named functions elsewhere: what the field holds is unknown.
+#[test]
+fn call_through_a_function_field_is_not_guessed() {
+    let repo = Repo::empty();
+    repo.write(
+        "clock.ts",
+        "export function now(): number {\n  return 0;\n}\nexport class Scheduler {\n  now: () => number;\n  constructor(now: () => number) {\n    this.now = now;\n  }\n}\nexport class Test extends Scheduler {\n  tick() {\n    return this.now();\n  }\n}\n",
+    );
+    repo.write(
+        "sched.py",
+        "def run():\n    return 1\n\nclass Loop:\n    def __init__(self, run):\n        self.run = run\n\n    def go(self):\n        return self.run()\n",
+    );
+    repo.index();
+    let es = edges(&graph_json(&repo));
+    lacks(&es, "clock.ts::Test.tick", "clock.ts::now");
+    has(
+        &es,
+        "calls",
+        "unresolved",
+        "clock.ts::Test.tick",
+        "this.now",
+    );
+    lacks(&es, "sched.py::Loop.go", "sched.py::run");
+    has(&es, "calls", "unresolved", "sched.py::Loop.go", "self.run");
+}

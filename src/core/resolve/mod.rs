@@ -1280,6 +1280,20 @@ impl Universe {
                     if self.overrides(t, name, out) {
                         return;
                     }
+                    // A field holding a function (`this.now = now`): what it holds is not
+                    // known here, and it is not a same-named function elsewhere.
+                    if tn.kind != SymbolKind::Module
+                        && self
+                            .mro(t)
+                            .into_iter()
+                            .any(|b| self.declares_field(b, name))
+                    {
+                        out.push((
+                            Dst::External(format!("{recv}{written_sep}{name}")),
+                            Confidence::Unresolved,
+                        ));
+                        return;
+                    }
                     // Inherited from a base outside the repository.
                     if let Some(b) = self.ext_bases.get(&t).and_then(|v| v.first()) {
                         out.push((
