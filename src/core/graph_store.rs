@@ -64,7 +64,9 @@ pub fn resolve_input(
                         (kind = 'method' AND (decorators LIKE '%property%'
                             OR signature LIKE 'get %' OR signature LIKE 'static get %')),
                         end_line, complexity, nesting,
-                        CASE WHEN decorators LIKE '%test%' THEN decorators ELSE '[]' END
+                        CASE WHEN decorators LIKE '%test%' THEN decorators ELSE '[]' END,
+                        CASE WHEN kind = 'method' AND (receiver GLOB '[*&[(a-z]*' OR length(receiver) <= 2)
+                             THEN receiver END
                  FROM nodes ORDER BY file_id, id",
             )
             .map_err(&e)?;
@@ -92,6 +94,11 @@ pub fn resolve_input(
                 &qualified_name,
                 &decorators,
             );
+            let impl_type: Option<String> = if f.language == Language::Rust {
+                r.get(16).map_err(&e)?
+            } else {
+                None
+            };
             files[i].nodes.push(NodeIn {
                 id: r.get(1).map_err(&e)?,
                 parent_id: r.get(2).map_err(&e)?,
@@ -108,6 +115,7 @@ pub fn resolve_input(
                 test,
                 property: r.get(11).map_err(&e)?,
                 parameters: serde_json::from_str(&params).unwrap_or_default(),
+                impl_type,
             });
         }
     }

@@ -1118,3 +1118,83 @@ fn call_through_a_function_field_is_not_guessed() {
     lacks(&es, "sched.py::Loop.go", "sched.py::run");
     has(&es, "calls", "unresolved", "sched.py::Loop.go", "self.run");
 }
+
+/// Rust: a method called on a name declared with a type of the language (a raw pointer,
+/// a primitive) reaches only methods of `impl`s for that shape of type, else is the
+/// language's own; pointer arithmetic keeps the pointer's type.
+#[test]
+fn rust_methods_on_pointers_and_primitives_follow_the_impl_type() {
+    let repo = Repo::empty();
+    repo.write(
+        "Cargo.toml",
+        "[package]\nname = \"ptrs\"\nversion = \"0.1.0\"\n",
+    );
+    repo.write(
+        "src/lib.rs",
+        r#"pub trait Pointer {
+    fn distance(self, origin: Self) -> usize;
+}
+
+impl<T> Pointer for *const T {
+    fn distance(self, origin: *const T) -> usize {
+        0
+    }
+}
+
+impl<T> Pointer for *mut T {
+    fn distance(self, origin: *mut T) -> usize {
+        1
+    }
+}
+
+pub struct Hash(u32);
+
+impl Hash {
+    pub fn add(&mut self, b: u8) {
+        self.0 += b as u32;
+    }
+}
+
+pub fn span(start: *const u8, end: *const u8) -> usize {
+    let cur = start.add(1);
+    end.distance(cur)
+}
+"#,
+    );
+    repo.index();
+    let g = graph_json(&repo);
+    let es = edges(&g);
+    let line_of = |line: u64| {
+        g["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["name"] == "distance" && n["line"] == line)
+            .map(|n| n["qualified_name"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    // Both impl methods share a qualified name; the edge must go to the `*const T` one.
+    let ids: Vec<&Value> = g["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["source"] == "ptrs::span" && e["kind"] == "calls")
+        .collect();
+    let target_lines: Vec<u64> = ids
+        .iter()
+        .filter_map(|e| {
+            g["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|n| n["id"] == e["dst"])
+                .map(|n| n["line"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(line_of(6), line_of(12));
+    assert!(target_lines.contains(&6), "{ids:#?}");
+    assert!(!target_lines.contains(&12), "{ids:#?}");
+    assert!(!target_lines.contains(&2), "{ids:#?}");
+    lacks(&es, "ptrs::span", "ptrs::Hash::add");
+    has(&es, "calls", "unresolved", "ptrs::span", "start.add");
+}

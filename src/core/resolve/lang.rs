@@ -407,6 +407,90 @@ pub fn clean_type(ty: &str) -> String {
     t[..end].trim_end_matches([':', '.']).to_string()
 }
 
+/// A Rust type reduced to what decides which methods a value of it has: raw pointer
+/// kind, slice, and the base name (`&'a mut *const u8` -> `*const` + `u8`).
+#[derive(Debug, PartialEq, Eq)]
+pub struct RustShape<'t> {
+    pub pointer: &'static str,
+    pub slice: bool,
+    pub base: &'t str,
+}
+
+impl RustShape<'_> {
+    /// A type of the language (pointer, slice, primitive, standard library), whose
+    /// methods are its own unless an `impl` of the repository adds some.
+    pub fn is_foreign(&self) -> bool {
+        !self.pointer.is_empty() || self.slice || RUST_STD_TYPES.contains(&self.base)
+    }
+
+    /// Can an `impl` for `self` (a generic `T` or a concrete base) apply to `value`?
+    pub fn admits(&self, value: &RustShape) -> bool {
+        self.pointer == value.pointer
+            && self.slice == value.slice
+            && (self.base == value.base || is_type_param(self.base))
+    }
+}
+
+/// A generic type parameter by its usual spelling: `T`, `U`, `T2`.
+fn is_type_param(name: &str) -> bool {
+    let mut c = name.chars();
+    c.next().is_some_and(|f| f.is_ascii_uppercase())
+        && name.len() <= 2
+        && c.all(|x| x.is_ascii_digit() || x.is_ascii_uppercase())
+}
+
+/// Methods of Rust's raw pointers that return a pointer of the same type.
+pub const RUST_SAME_TYPE_METHODS: &[&str] = &[
+    "add",
+    "sub",
+    "offset",
+    "byte_add",
+    "byte_sub",
+    "byte_offset",
+    "wrapping_add",
+    "wrapping_sub",
+    "wrapping_offset",
+];
+
+const RUST_STD_TYPES: &[&str] = &[
+    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32",
+    "f64", "bool", "char", "str", "String", "Vec", "Option", "Result", "Box",
+];
+
+pub fn rust_type_shape(ty: &str) -> Option<RustShape<'_>> {
+    let mut t = ty.trim();
+    loop {
+        let before = t;
+        t = strip_lifetime(t.trim_start_matches('&').trim_start());
+        t = t.strip_prefix("mut ").unwrap_or(t).trim_start();
+        if t == before {
+            break;
+        }
+    }
+    let mut pointer = "";
+    for p in ["*const ", "*mut "] {
+        if let Some(rest) = t.strip_prefix(p) {
+            pointer = p.trim_end();
+            t = rest.trim_start();
+            break;
+        }
+    }
+    let slice = t.starts_with('[');
+    if slice {
+        t = t[1..].split([';', ']']).next()?.trim();
+        t = t.trim_start_matches('&').trim_start();
+    }
+    let end = t
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+        .unwrap_or(t.len());
+    let base = t[..end].rsplit("::").next()?;
+    (!base.is_empty()).then_some(RustShape {
+        pointer,
+        slice,
+        base,
+    })
+}
+
 /// The declared type of parameter `i` (not counting `this`) of a function type:
 /// `(this: O, source: Observable<T>, sub: Subscriber<R>) => void`, 1 -> `Subscriber<R>`.
 /// Also through an optional or union wrapper: `((x: A) => void) | undefined`.
@@ -1260,6 +1344,16 @@ mod tests {
         assert_eq!(clean_type("Optional[\"Cart\"]"), "Cart");
         assert_eq!(clean_type("&'a mut One<'a>"), "One");
         assert_eq!(clean_type("'Cart'"), "Cart");
+        let p = rust_type_shape("&'a mut *const u8").unwrap();
+        assert_eq!((p.pointer, p.slice, p.base), ("*const", false, "u8"));
+        assert!(p.is_foreign());
+        assert!(rust_type_shape("*const T").unwrap().admits(&p));
+        assert!(!rust_type_shape("*mut T").unwrap().admits(&p));
+        assert!(!rust_type_shape("u8").unwrap().admits(&p));
+        let s = rust_type_shape("&[u8]").unwrap();
+        assert!(s.slice && s.is_foreign() && rust_type_shape("[u8]").unwrap().admits(&s));
+        assert!(!rust_type_shape("V").unwrap().is_foreign());
+        assert!(!rust_type_shape("Searcher<'a>").unwrap().is_foreign());
         let init = "(this: O, source: Observable<T>, sub?: Subscriber<Map<K, V>>) => () => void";
         assert_eq!(function_type_param(init, 0), Some("Observable<T>"));
         assert_eq!(function_type_param(init, 1), Some("Subscriber<Map<K, V>>"));

@@ -161,6 +161,9 @@ pub struct NodeIn {
     /// A Python `@property` / `@cached_property` or a TS/JS getter: reading it calls it.
     pub property: bool,
     pub parameters: Vec<Param>,
+    /// A Rust method's `impl` type when it is not a named type of the repository
+    /// (`*const T`, `u8`, `[T]`): which values the method can be called on.
+    pub impl_type: Option<String>,
 }
 
 /// An inheritance fact as stored.
@@ -209,6 +212,8 @@ struct Node {
     params: Vec<Param>,
     /// A Python `@property` / `@cached_property` or a TS/JS getter.
     property: bool,
+    /// See [`NodeIn::impl_type`].
+    impl_type: Option<Box<str>>,
 }
 
 struct File {
@@ -338,6 +343,7 @@ impl Universe {
                     ret: n.return_type.map(Into::into),
                     property: n.property,
                     params: n.parameters,
+                    impl_type: n.impl_type.map(Into::into),
                 });
                 u.children.push(Vec::new());
                 if let Some(p) = parent {
@@ -799,7 +805,18 @@ impl Universe {
         ctx: Option<Ix>,
         path: &str,
     ) -> Option<(String, Ix, Option<Ix>)> {
-        let parts = lang::split_path(self.lang(f), path)?;
+        self.declared_text_d(f, ctx, path, 0)
+    }
+
+    fn declared_text_d(
+        &self,
+        f: Ix,
+        ctx: Option<Ix>,
+        path: &str,
+        depth: u32,
+    ) -> Option<(String, Ix, Option<Ix>)> {
+        let lang = self.lang(f);
+        let parts = lang::split_path(lang, path)?;
         match parts.as_slice() {
             [name] => {
                 let c = ctx?;
@@ -822,6 +839,15 @@ impl Universe {
                         .get(&n)
                         .and_then(|v| v.iter().rev().find(|(k, _)| &**k == name))
                     {
+                        // Rust pointer arithmetic keeps the pointer's type:
+                        // `let cur = start.add(n)` is declared as `start` is.
+                        if let Some(call) = v.strip_prefix('=').filter(|_| lang == Language::Rust) {
+                            if let (Some(r), m) = split_callee(call) {
+                                if depth < 4 && lang::RUST_SAME_TYPE_METHODS.contains(&m) {
+                                    return self.declared_text_d(f, Some(n), r, depth + 1);
+                                }
+                            }
+                        }
                         return (!v.starts_with(['=', '~', '@', '^']))
                             .then(|| (v.to_string(), f, Some(n)));
                     }
@@ -1357,8 +1383,62 @@ impl Universe {
                 Dst::External(format!("{s}{}{name}", lang::sep_ext(lang, &s))),
                 Confidence::Import,
             )),
-            None => self.name_only(f, Some((recv, written_sep)), name, out),
+            None => {
+                if value
+                    && lang == Language::Rust
+                    && self.foreign_receiver(f, caller, recv, name, out)
+                {
+                    return;
+                }
+                self.name_only(f, Some((recv, written_sep)), name, out)
+            }
         }
+    }
+
+    /// Rust: a method called on a name declared with a type that is not the repository's
+    /// (`end: *const u8`, `n: usize`, `xs: &[u8]`): only methods of `impl`s for that
+    /// shape of type can be it (`impl<T> Pointer for *const T`), else it is the
+    /// language's own (`start.add(1)`), not a same-named method of some other type.
+    /// False when the declared type says nothing (undeclared, or a generic parameter).
+    fn foreign_receiver(
+        &self,
+        f: Ix,
+        caller: Option<Ix>,
+        recv: &str,
+        name: &str,
+        out: &mut Vec<(Dst, Confidence)>,
+    ) -> bool {
+        if !recv.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return false;
+        }
+        let Some((decl, _, _)) = self.declared_text(f, caller, recv) else {
+            return false;
+        };
+        let Some(shape) = lang::rust_type_shape(&decl).filter(|s| s.is_foreign()) else {
+            return false;
+        };
+        let fam = family(Language::Rust);
+        let mut any = false;
+        for &c in self.by_name.get(&(fam, name.into())).into_iter().flatten() {
+            let node = &self.nodes[c as usize];
+            let fits = node.kind == SymbolKind::Method
+                && node
+                    .impl_type
+                    .as_deref()
+                    .and_then(lang::rust_type_shape)
+                    .is_some_and(|imp| imp.admits(&shape));
+            if fits {
+                out.push((Dst::Node(node.id), Confidence::Name));
+                any = true;
+            }
+        }
+        if !any {
+            out.push((
+                Dst::External(format!("{recv}.{name}")),
+                Confidence::Unresolved,
+            ));
+        }
+        true
     }
 
     /// The type of what the call `call` (`a.b(x)`, `Foo::new()`) returns, when its callee
