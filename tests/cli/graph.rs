@@ -1198,3 +1198,84 @@ pub fn span(start: *const u8, end: *const u8) -> usize {
     lacks(&es, "ptrs::span", "ptrs::Hash::add");
     has(&es, "calls", "unresolved", "ptrs::span", "start.add");
 }
+
+/// TypeScript receivers typed through the idioms of real code: `const { xs } = this`,
+/// an element taken out of a typed array (`xs.shift()!`, `xs[0]`), `Partial<T>`, a
+/// declared `let x: T` later assigned, and `function (this: T)`.
+#[test]
+fn typescript_receivers_typed_through_common_idioms() {
+    let repo = Repo::empty();
+    repo.write(
+        "c.ts",
+        r#"export class Subscription {
+  unsubscribe(): void {}
+}
+export class Other {
+  unsubscribe(): void {}
+  next(v: number): void {}
+}
+export interface Observer<T> {
+  next(v: T): void;
+}
+export class Sink implements Observer<number> {
+  next(v: number): void {}
+}
+export function make(): any {
+  return null;
+}
+export class Hub {
+  private observers: Observer<number>[] = [];
+  constructor(private partial: Partial<Observer<number>>) {}
+  drain(): void {
+    const { observers } = this;
+    observers.shift()!.next(1);
+  }
+  poke(): void {
+    this.partial.next(2);
+  }
+  flush(): void {
+    let sub: Subscription | undefined;
+    sub = make();
+    sub.unsubscribe();
+  }
+}
+export function first(list: Subscription[]) {
+  list[0].unsubscribe();
+}
+export function bound() {
+  return function (this: Subscription) {
+    this.unsubscribe();
+  };
+}
+"#,
+    );
+    repo.index();
+    let es = edges(&graph_json(&repo));
+    has(
+        &es,
+        "calls",
+        "exact",
+        "c.ts::Hub.drain",
+        "c.ts::Observer.next",
+    );
+    has(
+        &es,
+        "calls",
+        "dynamic",
+        "c.ts::Hub.drain",
+        "c.ts::Sink.next",
+    );
+    lacks(&es, "c.ts::Hub.drain", "c.ts::Other.next");
+    has(
+        &es,
+        "calls",
+        "exact",
+        "c.ts::Hub.poke",
+        "c.ts::Observer.next",
+    );
+    lacks(&es, "c.ts::Hub.poke", "c.ts::Other.next");
+    for f in ["c.ts::Hub.flush", "c.ts::first", "c.ts::bound"] {
+        has(&es, "calls", "exact", f, "c.ts::Subscription.unsubscribe");
+        lacks(&es, f, "c.ts::Other.unsubscribe");
+    }
+}

@@ -89,6 +89,8 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
                 if name.kind() == "identifier" {
                     let name = cx.text(name).into_owned();
                     bind_value(cx, node, name, "type", "value");
+                } else if name.kind() == "object_pattern" {
+                    destructured(cx, name, node.child_by_field_name("value"));
                 }
             }
         }
@@ -449,6 +451,21 @@ fn bound_function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
 /// of a call (`operate((source, subscriber) => ..)`), by the called function's declared
 /// type for that argument, resolved later: `^ARG^PARAM^CALLEE`.
 fn anon_params<'a>(cx: &mut Cx<'a>, func: Node<'a>, parent: Node<'a>) {
+    // `function (this: SchedulerAction<T>) { this.unsubscribe() }` outside a class.
+    if let Some(list) = func.child_by_field_name("parameters") {
+        let mut c = list.walk();
+        let this_type = list
+            .named_children(&mut c)
+            .find(|p| {
+                p.child_by_field_name("pattern")
+                    .is_some_and(|n| n.kind() == "this")
+            })
+            .and_then(|p| p.child_by_field_name("type"));
+        if let Some(t) = this_type {
+            let t = strip_colon(&cx.collapsed(t));
+            cx.bind("this".to_string(), t);
+        }
+    }
     let mut params = Vec::new();
     fill_params(cx, &mut params, func);
     if params.is_empty() {
@@ -487,6 +504,25 @@ fn anon_params<'a>(cx: &mut Cx<'a>, func: Node<'a>, parent: Node<'a>) {
             }
             (None, None) => {}
         }
+    }
+}
+
+/// `const { actions, delay } = this` (or `= source`): each name is that member of the
+/// value, `@this.actions`. Only a plain name or `this` as the value.
+fn destructured<'a>(cx: &mut Cx<'a>, pattern: Node<'a>, value: Option<Node<'a>>) {
+    let Some(value) = value.filter(|v| matches!(v.kind(), "this" | "identifier")) else {
+        return;
+    };
+    let object = cx.text(value).into_owned();
+    let mut c = pattern.walk();
+    let names: Vec<String> = pattern
+        .named_children(&mut c)
+        .filter(|p| p.kind() == "shorthand_property_identifier_pattern")
+        .map(|p| cx.text(p).into_owned())
+        .collect();
+    for name in names {
+        let alias = format!("@{object}.{name}");
+        cx.bind(name, alias);
     }
 }
 

@@ -397,6 +397,12 @@ pub fn clean_type(ty: &str) -> String {
                 t = inner.strip_suffix(']').unwrap_or(inner);
             }
         }
+        // TypeScript's utility types keep the members of the type they wrap.
+        for wrapper in ["Partial<", "Readonly<", "Required<", "NonNullable<"] {
+            if let Some(inner) = t.strip_prefix(wrapper) {
+                t = inner.strip_suffix('>').unwrap_or(inner);
+            }
+        }
         if t == before {
             break;
         }
@@ -438,6 +444,9 @@ fn is_type_param(name: &str) -> bool {
         && name.len() <= 2
         && c.all(|x| x.is_ascii_digit() || x.is_ascii_uppercase())
 }
+
+/// Array methods that return one of the array's elements.
+pub const ECMA_ELEMENT_METHODS: &[&str] = &["shift", "pop", "at", "find", "findLast"];
 
 /// Methods of Rust's raw pointers that return a pointer of the same type.
 pub const RUST_SAME_TYPE_METHODS: &[&str] = &[
@@ -1344,6 +1353,7 @@ mod tests {
         assert_eq!(clean_type("Optional[\"Cart\"]"), "Cart");
         assert_eq!(clean_type("&'a mut One<'a>"), "One");
         assert_eq!(clean_type("'Cart'"), "Cart");
+        assert_eq!(clean_type("Partial<Observer<T>>"), "Observer");
         let p = rust_type_shape("&'a mut *const u8").unwrap();
         assert_eq!((p.pointer, p.slice, p.base), ("*const", false, "u8"));
         assert!(p.is_foreign());

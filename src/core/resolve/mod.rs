@@ -751,16 +751,29 @@ impl Universe {
     /// A Rust value receiver (`self.items`, `repo`, `cfg.store`): a local, a parameter
     /// or `self`, then fields.
     fn resolve_value(&self, f: Ix, caller: Option<Ix>, recv: &str) -> Option<(Ent, bool)> {
+        self.resolve_value_d(f, caller, recv, 0)
+    }
+
+    fn resolve_value_d(
+        &self,
+        f: Ix,
+        caller: Option<Ix>,
+        recv: &str,
+        depth: u32,
+    ) -> Option<(Ent, bool)> {
+        if depth > 6 {
+            return None;
+        }
         let parts = lang::split_path(self.lang(f), recv)?;
         let (first, rest) = parts.split_first()?;
         let (mut ent, mut via) = match self.self_type(f, caller, first) {
             Some(t) => (Ent::Node(t), false),
             None => self
                 .param_type(f, caller, first)
-                .or_else(|| self.binding_type(f, caller, first, 0))?,
+                .or_else(|| self.binding_type(f, caller, first, depth))?,
         };
         for p in rest {
-            let (e, v) = self.field_type(&ent, p, 0)?;
+            let (e, v) = self.field_type(&ent, p, depth)?;
             via |= v;
             ent = e;
         }
@@ -782,7 +795,7 @@ impl Universe {
                 break;
             }
             if let Some(v) = self.bindings.get(&c) {
-                if let Some((_, val)) = v.iter().rev().find(|(n, _)| &**n == name) {
+                if let Some(val) = latest_binding(v, name, self.lang(f)) {
                     return self.eval_value(f, Some(c), val, depth + 1);
                 }
             }
@@ -793,7 +806,7 @@ impl Universe {
             cur = node.parent;
         }
         let file = &self.files[f as usize];
-        let (_, val) = file.bindings.iter().rev().find(|(n, _)| &**n == name)?;
+        let val = latest_binding(&file.bindings, name, self.lang(f))?;
         self.eval_value(f, None, val, depth + 1)
     }
 
@@ -834,10 +847,10 @@ impl Universe {
                     {
                         return Some((ty, f, Some(n)));
                     }
-                    if let Some((_, v)) = self
+                    if let Some(v) = self
                         .bindings
                         .get(&n)
-                        .and_then(|v| v.iter().rev().find(|(k, _)| &**k == name))
+                        .and_then(|v| latest_binding(v, name, lang))
                     {
                         // Rust pointer arithmetic keeps the pointer's type:
                         // `let cur = start.add(n)` is declared as `start` is.
@@ -848,8 +861,13 @@ impl Universe {
                                 }
                             }
                         }
-                        return (!v.starts_with(['=', '~', '@', '^']))
-                            .then(|| (v.to_string(), f, Some(n)));
+                        // `const { xs } = this`: declared as `this.xs` is.
+                        if let Some(other) = v.strip_prefix('@') {
+                            if depth < 4 {
+                                return self.declared_text_d(f, Some(n), other, depth + 1);
+                            }
+                        }
+                        return (!is_value(v)).then(|| (v.to_string(), f, Some(n)));
                     }
                     cur = node.parent;
                 }
@@ -865,7 +883,7 @@ impl Universe {
                             .get(&n)
                             .and_then(|v| v.iter().find(|(k, _)| keys.iter().any(|x| **k == **x)))
                         {
-                            if !v.starts_with(['=', '~', '@', '^']) {
+                            if !is_value(v) {
                                 return Some((v.to_string(), self.nodes[n as usize].file, Some(n)));
                             }
                         }
@@ -934,9 +952,7 @@ impl Universe {
         }
         // Another name's value (`const conn = connection`): that name's type.
         if let Some(other) = value.strip_prefix('@') {
-            return self
-                .param_type(f, ctx, other)
-                .or_else(|| self.binding_type(f, ctx, other, depth + 1));
+            return self.resolve_value_d(f, ctx, other, depth + 1);
         }
         // A parameter of a function passed as an argument: the type the called function
         // declares for that parameter of that argument.
@@ -1271,6 +1287,7 @@ impl Universe {
             None if recv.ends_with(')') => self.call_result_type(f, caller, recv),
             t => t,
         };
+        let target = target.or_else(|| self.element_of(f, caller, recv));
         if target.is_none() {
             // A global of the language (`console.log`, `Math.max`, `u64::from`).
             let first = recv
@@ -1474,6 +1491,39 @@ impl Universe {
                 Some((e, via || v2))
             }
         }
+    }
+
+    /// An element taken out of a declared container: `xs[i]`, `xs.shift()!`, `xs.pop()`
+    /// (TypeScript/JavaScript), `xs[i]` (Python, Go, Rust), with `xs: Item[]`.
+    fn element_of(&self, f: Ix, caller: Option<Ix>, recv: &str) -> Option<(Ent, bool)> {
+        let lang = self.lang(f);
+        let r = recv.trim_end_matches(['!', '?']);
+        let base = if let Some(open) = r.strip_suffix(']').and_then(|x| x.rfind('[')) {
+            &r[..open]
+        } else {
+            let open = matching_open(r)?;
+            let (Some(obj), m) = split_callee(&r[..open]) else {
+                return None;
+            };
+            let ecma = matches!(
+                lang,
+                Language::TypeScript | Language::Tsx | Language::JavaScript
+            );
+            if !(ecma && lang::ECMA_ELEMENT_METHODS.contains(&m)) {
+                return None;
+            }
+            obj
+        };
+        if base.is_empty()
+            || !base
+                .chars()
+                .all(|c| c.is_alphanumeric() || "_$.".contains(c))
+        {
+            return None;
+        }
+        let (decl, df, dctx) = self.declared_text(f, caller, base)?;
+        let elem = lang::element_type(&decl)?;
+        self.resolve_type(df, dctx, &lang::clean_return_type(&elem), 1)
     }
 
     /// Methods named `name` of every type that implements interface/trait `iface`.
@@ -1798,6 +1848,30 @@ fn field_keys(name: &str) -> [String; 3] {
         format!("self.{name}"),
         format!("this.{name}"),
     ]
+}
+
+/// What `name` is bound to in one scope: its declared type if it has one (`let x: T`,
+/// then `x = f()`: the declaration says what every value is), else its latest value.
+/// In Rust a later `let` may shadow a name with another type, so there the latest wins.
+fn latest_binding<'s>(scope: &'s Bindings, name: &str, lang: Language) -> Option<&'s str> {
+    let mut named = scope.iter().rev().filter(|(n, _)| &**n == name);
+    let latest = named.next()?;
+    if lang == Language::Rust || !is_value(&latest.1) {
+        return Some(&latest.1);
+    }
+    Some(
+        named
+            .find(|(_, v)| !is_value(v))
+            .unwrap_or(latest)
+            .1
+            .as_ref(),
+    )
+}
+
+/// A binding that is a value to evaluate (a call's result, an element, an alias, a
+/// lambda parameter), not a declared type.
+fn is_value(v: &str) -> bool {
+    v.starts_with(['=', '~', '@', '^'])
 }
 
 /// Is a parameter written `written` (`*p`, `&x`, `opt?`) the name `name`?
