@@ -155,6 +155,7 @@ fn location(i: &ImpactItem) -> String {
     match (&i.file, i.line) {
         (Some(f), Some(l)) => format!("{f}:{l}"),
         (Some(f), None) => f.clone(),
+        _ if i.kind == "variable" => "(field or module variable)".into(),
         _ => "(outside the repository)".into(),
     }
 }

@@ -16,6 +16,7 @@ use crate::core::graph_store;
 use crate::core::lang::Language;
 use crate::core::resolve::family;
 use crate::core::resolve::Confidence;
+use crate::core::resolve::LinkKind;
 use crate::core::store::Store;
 
 type Nx = NodeIndex<u32>;
@@ -297,10 +298,16 @@ fn item(graph: &Graph, n: Nx) -> ImpactItem {
         }
         GNode::External(_) => {
             let name = graph.label(n);
+            // What is only read or written (a field, a module-level variable that is
+            // not a symbol) is data of the repository, not something outside it.
+            let data = graph
+                .g
+                .edges_directed(n, Direction::Incoming)
+                .any(|e| matches!(e.weight().kind, LinkKind::Reads | LinkKind::Writes));
             blank(
                 name.clone(),
                 last_segment(&name).to_string(),
-                "external",
+                if data { "variable" } else { "external" },
                 None,
             )
         }
@@ -478,7 +485,7 @@ pub fn to_dot(graph: &Graph, report: &ImpactReport, min_confidence: Confidence) 
         for e in graph.g.edges_directed(n, Direction::Outgoing) {
             let w = e.weight();
             if !set.contains(&e.target())
-                || w.kind == crate::core::resolve::LinkKind::Contains
+                || w.kind == LinkKind::Contains
                 || w.confidence < min_confidence
             {
                 continue;

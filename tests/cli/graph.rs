@@ -1279,3 +1279,88 @@ export function bound() {
         lacks(&es, f, "c.ts::Other.unsubscribe");
     }
 }
+
+/// Data flow through module-level variables: a function that reads or assigns one has a
+/// `reads`/`writes` edge to it (the symbol when it is one, a Rust `static`; else a
+/// placeholder by qualified name), unless a parameter or local of that name hides it
+/// (Python: unless declared `global`); the uses in Rust macro arguments are reads.
+#[test]
+fn module_level_variables_are_read_and_written() {
+    let repo = Repo::empty();
+    repo.write(
+        "m.py",
+        "_cache = {}\nCOUNT = 0\nlimit: int = 5\n\ndef get(key):\n    return _cache.get(key)\n\ndef bump():\n    global COUNT\n    COUNT += 1\n\ndef shadow(limit):\n    return limit\n\ndef local_only():\n    _cache = []\n    return _cache\n\ndef reads_limit():\n    return limit * 2\n",
+    );
+    repo.write(
+        "s.ts",
+        "let counter = 0;\nexport const config = { debug: false };\nexport const helper = () => 1;\nexport function inc(): number {\n  counter++;\n  return counter;\n}\nexport function isDebug(): boolean {\n  return config.debug;\n}\nexport function shadowed(config: number) {\n  const counter = 2;\n  return config + counter + helper();\n}\n",
+    );
+    repo.write(
+        "v/v.go",
+        "package v\n\nvar hits int\nvar (\n\tname = \"x\"\n\tother, third string\n)\n\nfunc Hit() int {\n\thits++\n\treturn hits\n}\n\nfunc Name() string { return name }\n\nfunc Set(s string) { other = s }\n\nfunc Shadow() string {\n\tname := \"y\"\n\treturn name\n}\n",
+    );
+    repo.write(
+        "Cargo.toml",
+        "[package]\nname = \"mv\"\nversion = \"0.1.0\"\n",
+    );
+    repo.write(
+        "src/lib.rs",
+        "static mut TOTAL: u32 = 0;\nstatic NAME: &str = \"x\";\n\npub fn add(n: u32) {\n    unsafe { TOTAL += n; }\n}\n\npub fn name() -> &'static str {\n    NAME\n}\n\npub fn show() {\n    println!(\"{}\", NAME);\n}\n",
+    );
+    repo.index();
+    let g = graph_json(&repo);
+    let es = edges(&g);
+    let data: Vec<(String, String, String)> = es
+        .iter()
+        .filter(|e| e.0 == "reads" || e.0 == "writes")
+        .map(|e| (e.0.clone(), e.2.clone(), e.3.clone()))
+        .collect();
+    let want = |k: &str, s: &str, d: &str| (k.to_string(), s.to_string(), d.to_string());
+    for w in [
+        want("reads", "m.py::get", "m.py::_cache"),
+        want("writes", "m.py::bump", "m.py::COUNT"),
+        want("reads", "m.py::reads_limit", "m.py::limit"),
+        want("writes", "s.ts::inc", "s.ts::counter"),
+        want("reads", "s.ts::inc", "s.ts::counter"),
+        want("reads", "s.ts::isDebug", "s.ts::config"),
+        want("writes", "v.Hit", "v.hits"),
+        want("reads", "v.Hit", "v.hits"),
+        want("reads", "v.Name", "v.name"),
+        want("writes", "v.Set", "v.other"),
+        want("writes", "mv::add", "mv::TOTAL"),
+        want("reads", "mv::name", "mv::NAME"),
+        want("reads", "mv::show", "mv::NAME"),
+    ] {
+        assert!(data.contains(&w), "missing {w:?} in {data:#?}");
+    }
+    // Hidden by a parameter or a local, or not a variable (a function).
+    for (s, d) in [
+        ("m.py::shadow", "m.py::limit"),
+        ("m.py::local_only", "m.py::_cache"),
+        ("s.ts::shadowed", "s.ts::config"),
+        ("s.ts::shadowed", "s.ts::counter"),
+        ("v.Shadow", "v.name"),
+    ] {
+        assert!(
+            !data.iter().any(|e| e.1 == s && e.2 == d),
+            "unexpected {s} -> {d}: {data:#?}"
+        );
+    }
+    assert_eq!(data.len(), 13, "{data:#?}");
+    // A Rust static is a symbol: the edge goes to it.
+    let total = g["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["qualified_name"] == "mv::TOTAL")
+        .expect("the static is a symbol");
+    assert!(g["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["kind"] == "writes" && e["dst"] == total["id"]));
+    // `impact` on a variable lists who reads and writes it.
+    let v = repo.json(&["impact", "v.hits"]);
+    assert_eq!(v["targets"][0]["kind"], "variable");
+    assert_eq!(v["affected"][0]["qualified_name"], "v.Hit");
+}

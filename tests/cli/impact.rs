@@ -273,7 +273,7 @@ fn a_types_methods_declared_outside_it_are_its_members() {
 fn impact_of_a_field_lists_its_readers_and_writers() {
     let repo = python();
     let v = impact(&repo, &["shop/cart.py::Cart.items"]);
-    assert_eq!(v["targets"][0]["kind"], "external");
+    assert_eq!(v["targets"][0]["kind"], "variable");
     let init = find(&v, "shop/cart.py::Cart.__init__");
     assert_eq!(
         (init["depth"].as_u64(), init["via"].as_str()),

@@ -67,6 +67,80 @@ pub(super) const OPAQUE: &[&str] = &[
     "comment",
 ];
 
+/// Module-level variables: top-level `let`/`const`/`var` names (exported or not) whose
+/// value is not a function or class.
+pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
+    let mut out = Vec::new();
+    let mut c = root.walk();
+    for st in root.named_children(&mut c) {
+        let decl = if st.kind() == "export_statement" {
+            match st.child_by_field_name("declaration") {
+                Some(d) => d,
+                None => continue,
+            }
+        } else {
+            st
+        };
+        if !matches!(decl.kind(), "lexical_declaration" | "variable_declaration") {
+            continue;
+        }
+        let mut c2 = decl.walk();
+        for d in decl.named_children(&mut c2) {
+            let function = d.child_by_field_name("value").is_some_and(|v| {
+                matches!(
+                    v.kind(),
+                    "arrow_function"
+                        | "function_expression"
+                        | "function"
+                        | "generator_function"
+                        | "class"
+                )
+            });
+            match d.child_by_field_name("name") {
+                Some(n)
+                    if d.kind() == "variable_declarator"
+                        && n.kind() == "identifier"
+                        && !function =>
+                {
+                    out.push(n)
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// An identifier inside a function: assigned (`x = ..`, `x += ..`, `x++`), read, or a
+/// name that is not a variable's use (declaration, parameter, label, import).
+pub(super) fn var_use<'a>(cx: &Cx<'a>, node: Node<'a>) -> Option<bool> {
+    let Some(p) = cx.parent_of(node) else {
+        return Some(false);
+    };
+    let is = |field: &str| {
+        p.child_by_field_name(field)
+            .is_some_and(|c| c.id() == node.id())
+    };
+    match p.kind() {
+        "assignment_expression" | "augmented_assignment_expression" if is("left") => Some(true),
+        "update_expression" => Some(true),
+        "variable_declarator" if is("name") => None,
+        "required_parameter" | "optional_parameter" | "formal_parameters" | "rest_pattern"
+        | "import_specifier" | "import_clause" | "namespace_import" | "export_specifier"
+        | "labeled_statement" | "break_statement" | "continue_statement" => None,
+        "arrow_function" if is("parameter") => None,
+        "function_declaration"
+        | "class_declaration"
+        | "function_expression"
+        | "generator_function_declaration"
+            if is("name") =>
+        {
+            None
+        }
+        _ => Some(false),
+    }
+}
+
 pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
     match node.kind() {
         "function_declaration" | "generator_function_declaration" | "function_signature" => {
@@ -87,6 +161,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             constant(cx, node);
             if let Some(name) = node.child_by_field_name("name") {
                 if name.kind() == "identifier" {
+                    cx.local(name);
                     let name = cx.text(name).into_owned();
                     bind_value(cx, node, name, "type", "value");
                 } else if name.kind() == "object_pattern" {
@@ -497,6 +572,7 @@ fn anon_params<'a>(cx: &mut Cx<'a>, func: Node<'a>, parent: Node<'a>) {
         {
             continue;
         }
+        cx.param_local(name);
         match (p.ty, &context) {
             (Some(ty), _) => cx.bind(name.to_string(), ty),
             (None, Some((arg, callee))) => {

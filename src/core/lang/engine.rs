@@ -58,7 +58,25 @@ pub(crate) struct Cx<'a> {
     /// Per depth, the named siblings visited so far at that depth.
     visited: Vec<Vec<Node<'a>>>,
     current: Option<Node<'a>>,
+    /// The file's module-level variables (names as written), whose uses inside
+    /// functions are recorded as reads and writes.
+    module_vars: std::collections::HashSet<&'a [u8]>,
+    /// Names local to the open functions (parameters, declarations), with the depth of
+    /// the frame they belong to: they hide module-level variables.
+    locals: Vec<(usize, &'a [u8])>,
+    /// Python `global NAME` in the open functions: assignments to NAME write the
+    /// module's variable.
+    globals: Vec<(usize, &'a [u8])>,
+    /// How the language uses an identifier (see [`VarUse`]).
+    var_use: VarUse,
+    /// (symbol, variable, write) already recorded: one access of each per function.
+    var_seen: std::collections::HashSet<(usize, &'a [u8], bool)>,
 }
+
+/// A language's reading of an identifier inside a function: `Some(true)` when it is
+/// assigned, `Some(false)` when it is read, `None` when it is not a use of a variable
+/// (a declaration, a parameter, an attribute or keyword name).
+pub(crate) type VarUse = for<'t> fn(&Cx<'t>, Node<'t>) -> Option<bool>;
 
 /// What the walk does after a language hook saw a node.
 #[derive(PartialEq, Eq)]
@@ -89,6 +107,7 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, kinds: &[Kin
                 named: true,
                 hooked: false,
                 opaque: false,
+                ident: false,
             });
         if has_errors && node.is_missing() {
             cx.out.parse_errors += 1;
@@ -98,6 +117,10 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, kinds: &[Kin
         if flags.named {
             if has_errors && node.is_error() {
                 cx.out.parse_errors += 1;
+            }
+            if flags.ident && !cx.module_vars.is_empty() {
+                cx.current = Some(node);
+                cx.variable_use(node);
             }
             let visit = if flags.hooked {
                 cx.current = Some(node);
@@ -141,6 +164,8 @@ pub(crate) struct KindFlags {
     pub hooked: bool,
     /// Nothing inside a node of this kind matters to the hook: not walked into.
     pub opaque: bool,
+    /// The language's plain identifier (a possible use of a module-level variable).
+    pub ident: bool,
 }
 
 /// Call `hook` on `node` alone, as the walk would; returns whether it asked for the
@@ -172,7 +197,117 @@ impl<'a> Cx<'a> {
             ancestors: Vec::new(),
             visited: Vec::new(),
             current: None,
+            module_vars: Default::default(),
+            locals: Vec::new(),
+            globals: Vec::new(),
+            var_use: |_, _| None,
+            var_seen: Default::default(),
         }
+    }
+
+    /// Watch the uses of these module-level variables inside functions.
+    pub fn watch_module_vars(&mut self, names: Vec<Node<'a>>, var_use: VarUse) {
+        let src = self.src;
+        self.module_vars = names
+            .into_iter()
+            .map(|n| &src[n.start_byte()..n.end_byte()])
+            .collect();
+        self.var_use = var_use;
+    }
+
+    /// Depth of the innermost open function frame (a callable symbol or an anonymous
+    /// function), if any.
+    fn function_frame_depth(&self) -> Option<usize> {
+        self.frames.iter().rev().find_map(|f| match f.kind {
+            FrameKind::Symbol(i) if self.out.symbols[i].kind.is_callable() => Some(f.depth),
+            FrameKind::Anon { .. } => Some(f.depth),
+            _ => None,
+        })
+    }
+
+    /// `name` (a node of the source) is declared in the innermost open function: it
+    /// hides a module-level variable of that name there (unless declared `global`).
+    pub fn local(&mut self, name: Node<'a>) {
+        if self.module_vars.is_empty() {
+            return;
+        }
+        let text = &self.src[name.start_byte()..name.end_byte()];
+        if !self.module_vars.contains(text) || self.globals.iter().any(|(_, g)| *g == text) {
+            return;
+        }
+        if let Some(d) = self.function_frame_depth() {
+            self.locals.push((d, text));
+        }
+    }
+
+    /// `name` is a parameter of the function whose node is being visited (its frame is
+    /// about to open at this depth, or has just opened).
+    pub fn param_local(&mut self, name: &str) {
+        if self.module_vars.is_empty() {
+            return;
+        }
+        let name = name
+            .rsplit(' ')
+            .next()
+            .unwrap_or(name)
+            .trim_matches(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'));
+        if let Some(&text) = self.module_vars.get(name.as_bytes()) {
+            self.locals.push((self.ancestors.len(), text));
+        }
+    }
+
+    /// Python `global NAME` in the innermost open function.
+    pub fn global(&mut self, name: Node<'a>) {
+        let text = &self.src[name.start_byte()..name.end_byte()];
+        if let Some(d) = self.function_frame_depth() {
+            self.globals.push((d, text));
+        }
+    }
+
+    /// A name among a macro's tokens (`println!("{}", TOTAL)`): a read of a module-level
+    /// variable when it is one.
+    pub fn token_read(&mut self, node: Node<'a>) {
+        if !self.module_vars.is_empty() {
+            self.record_use(node, Some(false));
+        }
+    }
+
+    /// An identifier: a read or write of a module-level variable inside a function?
+    fn variable_use(&mut self, node: Node<'a>) {
+        self.record_use(node, None);
+    }
+
+    /// Record `node`'s use of a module-level variable; `known` is the use when the
+    /// language's reading of the syntax is not needed (macro tokens).
+    fn record_use(&mut self, node: Node<'a>, known: Option<bool>) {
+        let text = &self.src[node.start_byte()..node.end_byte()];
+        if !self.module_vars.contains(text) || self.locals.iter().any(|(_, l)| *l == text) {
+            return;
+        }
+        let Some(symbol) = self.frames.iter().rev().find_map(|f| match f.kind {
+            FrameKind::Symbol(i) => Some(i),
+            _ => None,
+        }) else {
+            return;
+        };
+        if !self.out.symbols[symbol].kind.is_callable() {
+            return;
+        }
+        let Some(write) = known.or_else(|| (self.var_use)(self, node)) else {
+            return;
+        };
+        if !self.var_seen.insert((symbol, text, write)) {
+            return;
+        }
+        let name = String::from_utf8_lossy(text);
+        let field = self.qualify_parts(&[&name]);
+        self.out.accesses.push(super::Access {
+            symbol: Some(symbol),
+            object: String::new(),
+            field,
+            write,
+            line: Cx::line(node),
+        });
     }
 
     /// Depth of `node` when it is the node being visited or one of its ancestors.
@@ -224,6 +359,12 @@ impl<'a> Cx<'a> {
     fn leave(&mut self, depth: usize) {
         while self.frames.last().is_some_and(|f| f.depth >= depth) {
             self.frames.pop();
+        }
+        while self.locals.last().is_some_and(|l| l.0 >= depth) {
+            self.locals.pop();
+        }
+        while self.globals.last().is_some_and(|l| l.0 >= depth) {
+            self.globals.pop();
         }
     }
 
@@ -395,6 +536,11 @@ impl<'a> Cx<'a> {
             sym.parent_name = self.scope_qualified();
         }
         let idx = self.out.symbols.len();
+        if sym.kind.is_callable() && !self.module_vars.is_empty() {
+            for p in &sym.parameters {
+                self.param_local(&p.name);
+            }
+        }
         self.out.symbols.push(sym);
         self.frames.push(Frame {
             depth: self.ancestors.len(),

@@ -46,6 +46,75 @@ pub(super) const OPAQUE: &[&str] = &[
     "comment",
 ];
 
+/// Package-level variables of this file: the names of its top-level `var` specs.
+pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
+    let mut out = Vec::new();
+    let mut c = root.walk();
+    for st in root.named_children(&mut c) {
+        if st.kind() != "var_declaration" {
+            continue;
+        }
+        let mut specs = Vec::new();
+        let mut c2 = st.walk();
+        for x in st.named_children(&mut c2) {
+            match x.kind() {
+                "var_spec" => specs.push(x),
+                "var_spec_list" => {
+                    let mut c3 = x.walk();
+                    specs.extend(x.named_children(&mut c3).filter(|s| s.kind() == "var_spec"));
+                }
+                _ => {}
+            }
+        }
+        for s in specs {
+            let mut c4 = s.walk();
+            out.extend(
+                s.children_by_field_name("name", &mut c4)
+                    .filter(|n| n.kind() == "identifier"),
+            );
+        }
+    }
+    out
+}
+
+/// An identifier inside a function: assigned (`x = ..`, `x += ..`, `x++`), read, or a
+/// name that is not a variable's use (declaration, parameter, label).
+pub(super) fn var_use<'a>(cx: &Cx<'a>, node: Node<'a>) -> Option<bool> {
+    let Some(p) = cx.parent_of(node) else {
+        return Some(false);
+    };
+    let is = |field: &str| {
+        p.child_by_field_name(field)
+            .is_some_and(|c| c.id() == node.id())
+    };
+    match p.kind() {
+        "expression_list" => {
+            let gp = cx.parent_of(p)?;
+            let left = gp
+                .child_by_field_name("left")
+                .is_some_and(|l| l.id() == p.id());
+            match gp.kind() {
+                "assignment_statement" if left => Some(true),
+                "short_var_declaration" | "range_clause" if left => None,
+                _ => Some(false),
+            }
+        }
+        "assignment_statement" if is("left") => Some(true),
+        "inc_statement" | "dec_statement" => Some(true),
+        "short_var_declaration" | "range_clause" if is("left") => None,
+        "parameter_declaration"
+        | "variadic_parameter_declaration"
+        | "var_spec"
+        | "const_spec"
+        | "labeled_statement"
+        | "break_statement"
+        | "continue_statement"
+        | "goto_statement" => None,
+        "function_declaration" | "method_declaration" if is("name") => None,
+        _ => Some(false),
+    }
+}
+
 pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
     match node.kind() {
         "package_clause" => cx.out.doc = doc(cx, node),
@@ -357,9 +426,13 @@ fn short_var<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
         return;
     };
     let mut c1 = left.walk();
-    let names: Vec<String> = left
-        .named_children(&mut c1)
-        .map(|n| cx.text(n).into_owned())
+    let name_nodes: Vec<Node> = left.named_children(&mut c1).collect();
+    for &n in &name_nodes {
+        cx.local(n);
+    }
+    let names: Vec<String> = name_nodes
+        .iter()
+        .map(|n| cx.text(*n).into_owned())
         .collect();
     let mut c2 = right.walk();
     let values: Vec<Node> = right.named_children(&mut c2).collect();
@@ -381,9 +454,15 @@ fn short_var<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
 /// `var x T`, `var x = T{}`, and struct fields `a, b *T`.
 fn var_spec<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let mut cursor = node.walk();
-    let names: Vec<String> = node
-        .children_by_field_name("name", &mut cursor)
-        .map(|n| cx.text(n).into_owned())
+    let name_nodes: Vec<Node> = node.children_by_field_name("name", &mut cursor).collect();
+    if node.kind() == "var_spec" {
+        for &n in &name_nodes {
+            cx.local(n);
+        }
+    }
+    let names: Vec<String> = name_nodes
+        .iter()
+        .map(|n| cx.text(*n).into_owned())
         .collect();
     if let Some(t) = node.child_by_field_name("type") {
         let t = cx.collapsed(t);

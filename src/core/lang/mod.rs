@@ -19,7 +19,7 @@ use serde::Serialize;
 /// Version of what extraction produces. Bump it whenever a change to extraction would
 /// give different facts for the same file: an index made by another version is rebuilt
 /// in full, because its unchanged files would otherwise keep stale facts.
-pub const EXTRACT_VERSION: u32 = 11;
+pub const EXTRACT_VERSION: u32 = 12;
 
 /// A language leindex indexes. The string forms are part of the JSON contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -44,6 +44,10 @@ pub struct LanguageSpec {
     /// Node kinds whose insides hold nothing `extract` acts on (types, literals, import
     /// paths): the walk does not go into them (the hook still sees the node itself).
     opaque: &'static [&'static str],
+    /// The file's module-level variables (their name nodes).
+    module_vars: for<'t> fn(&engine::Cx<'t>, tree_sitter::Node<'t>) -> Vec<tree_sitter::Node<'t>>,
+    /// How an identifier inside a function uses a variable (read, write, neither).
+    var_use: engine::VarUse,
 }
 
 /// The language table: the only place that knows which languages exist.
@@ -56,6 +60,8 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         extract: python::extract,
         kinds: python::KINDS,
         opaque: python::OPAQUE,
+        module_vars: python::module_vars,
+        var_use: python::var_use,
     },
     LanguageSpec {
         language: Language::TypeScript,
@@ -65,6 +71,8 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         extract: ecma::extract,
         kinds: ecma::KINDS,
         opaque: ecma::OPAQUE,
+        module_vars: ecma::module_vars,
+        var_use: ecma::var_use,
     },
     LanguageSpec {
         language: Language::Tsx,
@@ -74,6 +82,8 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         extract: ecma::extract,
         kinds: ecma::KINDS,
         opaque: ecma::OPAQUE,
+        module_vars: ecma::module_vars,
+        var_use: ecma::var_use,
     },
     LanguageSpec {
         language: Language::JavaScript,
@@ -83,6 +93,8 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         extract: ecma::extract,
         kinds: ecma::KINDS,
         opaque: ecma::OPAQUE,
+        module_vars: ecma::module_vars,
+        var_use: ecma::var_use,
     },
     LanguageSpec {
         language: Language::Go,
@@ -92,6 +104,8 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         extract: go::extract,
         kinds: go::KINDS,
         opaque: go::OPAQUE,
+        module_vars: go::module_vars,
+        var_use: go::var_use,
     },
     LanguageSpec {
         language: Language::Rust,
@@ -101,6 +115,8 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         extract: rust::extract,
         kinds: rust::KINDS,
         opaque: rust::OPAQUE,
+        module_vars: rust::module_vars,
+        var_use: rust::var_use,
     },
 ];
 
@@ -152,10 +168,12 @@ impl Language {
                                 && grammar
                                     .node_kind_for_id(id)
                                     .is_some_and(|name| spec.opaque.contains(&name));
+                            let ident = named && grammar.node_kind_for_id(id) == Some("identifier");
                             engine::KindFlags {
                                 named,
                                 hooked,
                                 opaque,
+                                ident,
                             }
                         })
                         .collect()
@@ -457,6 +475,11 @@ fn extract(
 ) -> FileExtract {
     let mut cx = engine::Cx::new(language, ctx, source);
     let root = tree.root_node();
+    let spec = language.spec();
+    let vars = (spec.module_vars)(&cx, root);
+    if !vars.is_empty() {
+        cx.watch_module_vars(vars, spec.var_use);
+    }
     engine::walk(
         &mut cx,
         root,

@@ -33,6 +33,7 @@ pub(super) const KINDS: &[&str] = &[
     "with_statement",
     "match_statement",
     "case_clause",
+    "global_statement",
 ];
 
 /// Kinds the walk does not enter: import statements (read whole by the hook), type
@@ -44,6 +45,56 @@ pub(super) const OPAQUE: &[&str] = &[
     "comment",
 ];
 
+/// Module-level variables: names assigned at the top level (`x = ...`, `x: T = ...`).
+pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
+    let mut out = Vec::new();
+    let mut c = root.walk();
+    for st in root.named_children(&mut c) {
+        if st.kind() != "expression_statement" {
+            continue;
+        }
+        let left = st
+            .named_child(0)
+            .filter(|a| a.kind() == "assignment")
+            .and_then(|a| a.child_by_field_name("left"));
+        if let Some(l) = left.filter(|l| l.kind() == "identifier") {
+            out.push(l);
+        }
+    }
+    out
+}
+
+/// An identifier inside a function: assigned (`x = ..`, `x += ..`), read, or a name that
+/// is not a variable's use (attribute, keyword, parameter, definition, import, `global`).
+pub(super) fn var_use<'a>(cx: &Cx<'a>, node: Node<'a>) -> Option<bool> {
+    let Some(p) = cx.parent_of(node) else {
+        return Some(false);
+    };
+    let is = |field: &str| {
+        p.child_by_field_name(field)
+            .is_some_and(|c| c.id() == node.id())
+    };
+    match p.kind() {
+        "assignment" | "augmented_assignment" if is("left") => Some(true),
+        "attribute" if is("attribute") => None,
+        "keyword_argument" | "default_parameter" | "typed_default_parameter" if is("name") => None,
+        "parameters"
+        | "lambda_parameters"
+        | "typed_parameter"
+        | "list_splat_pattern"
+        | "dictionary_splat_pattern"
+        | "global_statement"
+        | "nonlocal_statement"
+        | "dotted_name"
+        | "aliased_import"
+        | "pattern_list"
+        | "tuple_pattern" => None,
+        "function_definition" | "class_definition" if is("name") => None,
+        "for_statement" | "for_in_clause" if is("left") => None,
+        _ => Some(false),
+    }
+}
+
 pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
     match node.kind() {
         "module" => {
@@ -52,7 +103,25 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "function_definition" => function(cx, node),
         "class_definition" => class(cx, node),
         "expression_statement" => constant(cx, node),
-        "assignment" => binding(cx, node),
+        "assignment" => {
+            // `x = ..` in a function makes `x` local there (unless declared `global`).
+            if let Some(l) = node.child_by_field_name("left") {
+                if l.kind() == "identifier" {
+                    cx.local(l);
+                }
+            }
+            binding(cx, node)
+        }
+        "global_statement" => {
+            let mut c = node.walk();
+            let names: Vec<Node> = node
+                .named_children(&mut c)
+                .filter(|n| n.kind() == "identifier")
+                .collect();
+            for n in names {
+                cx.global(n);
+            }
+        }
         "attribute" if cx.starts_with(node, b"self.") || cx.starts_with(node, b"cls.") => {
             if let (Some(o), Some(a)) = (
                 node.child_by_field_name("object"),

@@ -72,6 +72,42 @@ pub(super) const OPAQUE: &[&str] = &[
     "block_comment",
 ];
 
+/// Module-level variables: the file's top-level `static` items.
+pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
+    let mut c = root.walk();
+    root.named_children(&mut c)
+        .filter(|st| st.kind() == "static_item")
+        .filter_map(|st| st.child_by_field_name("name"))
+        .filter(|n| n.kind() == "identifier")
+        .collect()
+}
+
+/// An identifier inside a function: assigned (`X = ..`, `X += ..`), read, or a name
+/// that is not a variable's use (binding, parameter, item name, path segment, macro).
+pub(super) fn var_use<'a>(cx: &Cx<'a>, node: Node<'a>) -> Option<bool> {
+    let Some(p) = cx.parent_of(node) else {
+        return Some(false);
+    };
+    let is = |field: &str| {
+        p.child_by_field_name(field)
+            .is_some_and(|c| c.id() == node.id())
+    };
+    match p.kind() {
+        "assignment_expression" | "compound_assignment_expr" if is("left") => Some(true),
+        "let_declaration" | "parameter" if is("pattern") => None,
+        "static_item" | "const_item" | "function_item" if is("name") => None,
+        "macro_invocation" if is("macro") => None,
+        "scoped_identifier"
+        | "closure_parameters"
+        | "tuple_pattern"
+        | "tuple_struct_pattern"
+        | "field_pattern"
+        | "or_pattern"
+        | "captured_pattern" => None,
+        _ => Some(false),
+    }
+}
+
 pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
     match node.kind() {
         "source_file" => cx.out.doc = inner_doc(cx, node),
@@ -355,6 +391,9 @@ fn macro_calls<'a>(cx: &mut Cx<'a>, path: &str, args: Node<'a>) {
                 continue;
             }
             let k = kids[i];
+            if k.kind() == "identifier" {
+                cx.token_read(k);
+            }
             if k.kind() != "token_tree" {
                 continue;
             }
@@ -487,6 +526,7 @@ fn let_binding<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     if p.kind() != "identifier" {
         return;
     }
+    cx.local(p);
     let name = cx.text(p).into_owned();
     if let Some(t) = node.child_by_field_name("type") {
         let t = cx.collapsed(t);

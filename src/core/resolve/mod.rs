@@ -1741,6 +1741,27 @@ impl Universe {
                     let Some(caller) = a.symbol.and_then(|i| file.nodes.get(i).copied()) else {
                         continue;
                     };
+                    // A module-level variable of the file (its qualified name): the
+                    // symbol when it is one (a constant, a static), else a placeholder.
+                    if a.object.is_empty() {
+                        let dst = match self.by_qname.get(a.field.as_str()).and_then(|v| v.first())
+                        {
+                            Some(&n) => Dst::Node(self.nodes[n as usize].id),
+                            None => Dst::External(a.field.clone()),
+                        };
+                        links.push(Link {
+                            src: Some(self.nodes[caller as usize].id),
+                            dst,
+                            kind: if a.write {
+                                LinkKind::Writes
+                            } else {
+                                LinkKind::Reads
+                            },
+                            confidence: Confidence::Exact,
+                            line: a.line,
+                        });
+                        continue;
+                    }
                     let Some(t) = self.self_type(f, Some(caller), &a.object) else {
                         continue;
                     };
