@@ -1364,3 +1364,43 @@ fn module_level_variables_are_read_and_written() {
     assert_eq!(v["targets"][0]["kind"], "variable");
     assert_eq!(v["affected"][0]["qualified_name"], "v.Hit");
 }
+
+/// Fields read and written through a name of a known type (`cart.items` with
+/// `cart: Cart`), not only through `self`: edges to the field, when the type declares it;
+/// a name of unknown type records nothing.
+#[test]
+fn fields_through_typed_names_are_read_and_written() {
+    let repo = Repo::empty();
+    repo.write(
+        "c.py",
+        "class Cart:\n    def __init__(self):\n        self.items = []\n\ndef empty(cart: Cart):\n    cart.items = []\n\ndef count(cart: Cart):\n    return len(cart.items)\n\ndef made():\n    c = Cart()\n    return c.items\n\ndef unknown(x):\n    return x.items\n",
+    );
+    repo.write(
+        "c.ts",
+        "export class Box {\n  size = 0;\n}\nexport function grow(b: Box) {\n  b.size += 1;\n}\nexport function peek(b: Box) {\n  return b.size;\n}\n",
+    );
+    repo.write(
+        "g/g.go",
+        "package g\n\ntype Cart struct {\n\tTotal int\n}\n\nfunc Reset(c *Cart) {\n\tc.Total = 0\n}\n\nfunc Sum(c Cart) int {\n\treturn c.Total\n}\n",
+    );
+    repo.write(
+        "Cargo.toml",
+        "[package]\nname = \"fx\"\nversion = \"0.1.0\"\n",
+    );
+    repo.write(
+        "src/lib.rs",
+        "pub struct Cart {\n    pub total: u32,\n}\n\npub fn reset(c: &mut Cart) {\n    c.total = 0;\n}\n\npub fn sum(c: &Cart) -> u32 {\n    c.total\n}\n",
+    );
+    repo.index();
+    let es = edges(&graph_json(&repo));
+    has(&es, "writes", "exact", "c.py::empty", "c.py::Cart.items");
+    has(&es, "reads", "exact", "c.py::count", "c.py::Cart.items");
+    has(&es, "reads", "exact", "c.py::made", "c.py::Cart.items");
+    lacks(&es, "c.py::unknown", "c.py::Cart.items");
+    has(&es, "writes", "exact", "c.ts::grow", "c.ts::Box.size");
+    has(&es, "reads", "exact", "c.ts::peek", "c.ts::Box.size");
+    has(&es, "writes", "exact", "g.Reset", "g.Cart.Total");
+    has(&es, "reads", "exact", "g.Sum", "g.Cart.Total");
+    has(&es, "writes", "exact", "fx::reset", "fx::Cart.total");
+    has(&es, "reads", "exact", "fx::sum", "fx::Cart.total");
+}

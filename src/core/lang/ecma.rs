@@ -169,19 +169,28 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
                 }
             }
         }
-        "member_expression" if cx.starts_with(node, b"this.") => {
+        "member_expression" => {
             if let (Some(o), Some(p)) = (
                 node.child_by_field_name("object"),
                 node.child_by_field_name("property"),
             ) {
-                if o.kind() == "this" && p.kind() == "property_identifier" {
-                    cx.access(node, o, p);
+                if p.kind() == "property_identifier" {
+                    if o.kind() == "this" {
+                        cx.access(node, o, p);
+                    } else {
+                        cx.typed_access(node, o, p);
+                    }
                 }
             }
         }
         "public_field_definition" => {
             if let Some(name) = cx.field_text(node, "name") {
+                let before = cx.out.bindings.len();
                 bind_value(cx, node, format!("this.{name}"), "type", "value");
+                // Declared without a type to tell: the class still has the field.
+                if cx.out.bindings.len() == before {
+                    cx.bind(format!("this.{name}"), "?".to_string());
+                }
             }
         }
         "assignment_expression" => {

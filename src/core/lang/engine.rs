@@ -69,6 +69,10 @@ pub(crate) struct Cx<'a> {
     globals: Vec<(usize, &'a [u8])>,
     /// How the language uses an identifier (see [`VarUse`]).
     var_use: VarUse,
+    /// Names with a declared or inferred type in the open functions (typed parameters,
+    /// bindings), with the depth of their function's frame: their field accesses are
+    /// recorded (`cart.items`), not those of every name.
+    typed: Vec<(usize, String)>,
     /// (symbol, variable, write) already recorded: one access of each per function.
     var_seen: std::collections::HashSet<(usize, &'a [u8], bool)>,
 }
@@ -201,6 +205,7 @@ impl<'a> Cx<'a> {
             locals: Vec::new(),
             globals: Vec::new(),
             var_use: |_, _| None,
+            typed: Vec::new(),
             var_seen: Default::default(),
         }
     }
@@ -365,6 +370,9 @@ impl<'a> Cx<'a> {
         }
         while self.globals.last().is_some_and(|l| l.0 >= depth) {
             self.globals.pop();
+        }
+        while self.typed.last().is_some_and(|l| l.0 >= depth) {
+            self.typed.pop();
         }
     }
 
@@ -536,9 +544,16 @@ impl<'a> Cx<'a> {
             sym.parent_name = self.scope_qualified();
         }
         let idx = self.out.symbols.len();
-        if sym.kind.is_callable() && !self.module_vars.is_empty() {
-            for p in &sym.parameters {
-                self.param_local(&p.name);
+        if sym.kind.is_callable() {
+            if !self.module_vars.is_empty() {
+                for p in &sym.parameters {
+                    self.param_local(&p.name);
+                }
+            }
+            let depth = self.ancestors.len();
+            for p in sym.parameters.iter().filter(|p| p.ty.is_some()) {
+                let name = p.name.trim_start_matches(['*', '&']).trim_end_matches('?');
+                self.typed.push((depth, name.to_string()));
             }
         }
         self.out.symbols.push(sym);
@@ -691,6 +706,11 @@ impl<'a> Cx<'a> {
         if name.is_empty() || value.is_empty() || value == "=" {
             return;
         }
+        if !name.contains('.') {
+            if let Some(d) = self.function_frame_depth() {
+                self.typed.push((d, name.clone()));
+            }
+        }
         let symbol = self.innermost_symbol();
         self.out.bindings.push(super::Binding {
             symbol,
@@ -742,6 +762,18 @@ impl<'a> Cx<'a> {
             line: Self::line(node),
         };
         self.out.accesses.push(access);
+    }
+
+    /// A field access on a plain name (`cart.items`, not `self.items`) when the name has
+    /// a declared or inferred type in the open functions: recorded like [`Cx::access`].
+    pub fn typed_access(&mut self, node: Node<'a>, object: Node<'a>, field: Node<'a>) {
+        if object.kind() != "identifier" || self.typed.is_empty() {
+            return;
+        }
+        let name = &self.src[object.start_byte()..object.end_byte()];
+        if self.typed.iter().any(|(_, t)| t.as_bytes() == name) {
+            self.access(node, object, field);
+        }
     }
 
     /// A loop `for <left> in/of <right>`: the variable (when a plain identifier) is an

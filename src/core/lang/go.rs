@@ -134,13 +134,17 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "short_var_declaration" => short_var(cx, node),
         "range_clause" => range_binding(cx, node),
         // `c.lines` in a method of `c`.
-        "selector_expression" if cx.starts_with_receiver(node) => {
+        "selector_expression" => {
             if let (Some(o), Some(f)) = (
                 node.child_by_field_name("operand"),
                 node.child_by_field_name("field"),
             ) {
                 if o.kind() == "identifier" {
-                    cx.access(node, o, f);
+                    if cx.starts_with_receiver(node) {
+                        cx.access(node, o, f);
+                    } else {
+                        cx.typed_access(node, o, f);
+                    }
                 }
             }
         }

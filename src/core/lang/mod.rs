@@ -19,7 +19,7 @@ use serde::Serialize;
 /// Version of what extraction produces. Bump it whenever a change to extraction would
 /// give different facts for the same file: an index made by another version is rebuilt
 /// in full, because its unchanged files would otherwise keep stale facts.
-pub const EXTRACT_VERSION: u32 = 12;
+pub const EXTRACT_VERSION: u32 = 13;
 
 /// A language leindex indexes. The string forms are part of the JSON contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -367,7 +367,10 @@ pub struct Inherit {
 /// field. `value` is the type as written (`*Cart`, `Vec<u8>`, `Optional[Repo]`) or, when
 /// the name is assigned the result of a call or constructor, `=` and the callee as
 /// written (`=cart.New`, `=Foo::new`, `=Repo`), or, for a loop variable, `~` and what it
-/// iterates over (`~c.lines`). Resolution uses it to type receivers.
+/// iterates over (`~c.lines`); `@other` for a copy of another name (`const c = conn`,
+/// `const { xs } = this` -> `@this.xs`); `^ARG^PARAM^CALLEE` for a parameter of a
+/// function passed as argument ARG to CALLEE (typed by CALLEE's declaration); `?` for a
+/// field declared without a type to tell. Resolution uses it to type receivers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
     /// Index of the enclosing symbol (function, method, or the class/struct of a field).
@@ -377,8 +380,10 @@ pub struct Binding {
     pub value: String,
 }
 
-/// A field read or written through the method's own receiver: `self.items = []`,
-/// `this.total`, `c.lines` in a Go method of `c`, `self.index` in Rust.
+/// A field read or written through the method's own receiver (`self.items = []`,
+/// `this.total`, `c.lines` in a Go method of `c`, `self.index` in Rust) or a name of a
+/// known type (`cart.items`); or, with an empty `object`, a module-level variable of the
+/// file (`field` is then its qualified name).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Access {
     /// Index of the enclosing function or method.

@@ -122,13 +122,17 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
                 cx.global(n);
             }
         }
-        "attribute" if cx.starts_with(node, b"self.") || cx.starts_with(node, b"cls.") => {
+        "attribute" => {
             if let (Some(o), Some(a)) = (
                 node.child_by_field_name("object"),
                 node.child_by_field_name("attribute"),
             ) {
-                if o.kind() == "identifier" && matches!(&*cx.text(o), "self" | "cls") {
-                    cx.access(node, o, a);
+                if cx.starts_with(node, b"self.") || cx.starts_with(node, b"cls.") {
+                    if o.kind() == "identifier" && matches!(&*cx.text(o), "self" | "cls") {
+                        cx.access(node, o, a);
+                    }
+                } else {
+                    cx.typed_access(node, o, a);
                 }
             }
         }

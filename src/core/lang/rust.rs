@@ -147,13 +147,17 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             return Visit::Skip;
         }
         "let_declaration" => let_binding(cx, node),
-        "field_expression" if cx.starts_with(node, b"self.") => {
+        "field_expression" => {
             if let (Some(v), Some(f)) = (
                 node.child_by_field_name("value"),
                 node.child_by_field_name("field"),
             ) {
-                if v.kind() == "self" && f.kind() == "field_identifier" {
-                    cx.access(node, v, f);
+                if f.kind() == "field_identifier" {
+                    if v.kind() == "self" {
+                        cx.access(node, v, f);
+                    } else {
+                        cx.typed_access(node, v, f);
+                    }
                 }
             }
         }

@@ -1762,10 +1762,23 @@ impl Universe {
                         });
                         continue;
                     }
-                    let Some(t) = self.self_type(f, Some(caller), &a.object) else {
-                        continue;
+                    // Through the method's own receiver, or a name of a known type
+                    // (`cart.items` with `cart: Cart`), whose type must declare the field.
+                    let (t, own, via) = match self.self_type(f, Some(caller), &a.object) {
+                        Some(t) => (t, true, false),
+                        None => match self.resolve_value(f, Some(caller), &a.object) {
+                            Some((Ent::Node(t), via)) if self.nodes[t as usize].kind.is_type() => {
+                                (t, false, via)
+                            }
+                            _ => continue,
+                        },
                     };
                     let src = Some(self.nodes[caller as usize].id);
+                    let confidence = if via {
+                        Confidence::Import
+                    } else {
+                        Confidence::Exact
+                    };
                     // Reading a property (`@property`, a TS getter) is calling it; naming
                     // another method (`callback=self.handle`) is neither a call nor a field.
                     let member = self.type_members(t, &a.field);
@@ -1777,7 +1790,7 @@ impl Universe {
                                     src,
                                     dst: Dst::Node(node.id),
                                     kind: LinkKind::Calls,
-                                    confidence: Confidence::Exact,
+                                    confidence,
                                     line: a.line,
                                 });
                             }
@@ -1790,8 +1803,13 @@ impl Universe {
                     let owner = self
                         .mro(t)
                         .into_iter()
-                        .find(|&ty| self.declares_field(ty, &a.field))
-                        .unwrap_or(t);
+                        .find(|&ty| self.declares_field(ty, &a.field));
+                    let owner = match (owner, own) {
+                        (Some(o), _) => o,
+                        (None, true) => t,
+                        // Not a field the type is known to have: not guessed.
+                        (None, false) => continue,
+                    };
                     links.push(Link {
                         src,
                         dst: Dst::External(format!(
@@ -1803,7 +1821,7 @@ impl Universe {
                         } else {
                             LinkKind::Reads
                         },
-                        confidence: Confidence::Exact,
+                        confidence,
                         line: a.line,
                     });
                 }
@@ -1890,9 +1908,10 @@ fn latest_binding<'s>(scope: &'s Bindings, name: &str, lang: Language) -> Option
 }
 
 /// A binding that is a value to evaluate (a call's result, an element, an alias, a
-/// lambda parameter), not a declared type.
+/// lambda parameter), or `?` (a field declared without a type to tell), not a declared
+/// type.
 fn is_value(v: &str) -> bool {
-    v.starts_with(['=', '~', '@', '^'])
+    v.starts_with(['=', '~', '@', '^', '?'])
 }
 
 /// Is a parameter written `written` (`*p`, `&x`, `opt?`) the name `name`?
