@@ -11,7 +11,11 @@
 // Output: JSON lines, one per resolved call or `new`:
 //   {"caller_file", "caller_line", "call_line", "token_line", "callee_file", "callee_line",
 //    "kind": "call"|"new"|"super"|"decorator", "callee_kind": <SyntaxKind name>,
-//    "callee_name"}
+//    "callee_name"}, and, marked `"dispatch": true`, one more record per method the call
+// may dispatch to (class hierarchy analysis: the same-named members of every class or
+// interface that transitively extends or implements the callee's; the analogue of Go's
+// `callgraph -algo=cha`). compare_simple.py keeps those out of recall and reports
+// precision with and without them.
 // call_line is the line where the call expression starts (the receiver of a chain, as
 // a tree-sitter call_expression starts); token_line the line of the callee name.
 // Paths are relative to CORPUS_DIR; lines are 1-based. caller_line is the line of the
@@ -215,7 +219,59 @@ function main() {
     if (e && ts.isElementAccessExpression(e)) return e.argumentExpression;
     return e || expr;
   }
-  const stats = { files: 0, calls: 0, resolved: 0, in_corpus: 0 };
+  // Class hierarchy analysis (as Go's `callgraph -algo=cha` for interface calls): which
+  // classes and interfaces extend or implement which, by the checker's reading of every
+  // heritage clause in the corpus.
+  const isType = (d) => ts.isClassDeclaration(d) || ts.isClassExpression(d) || ts.isInterfaceDeclaration(d);
+  const subtypes = new Map();
+  for (const sf of program.getSourceFiles()) {
+    if (!inRoot(sf.fileName)) continue;
+    const v = (n) => {
+      if (isType(n) && n.heritageClauses) {
+        for (const hc of n.heritageClauses) {
+          for (const t of hc.types) {
+            const e = ts.isPropertyAccessExpression(t.expression) ? t.expression.name : t.expression;
+            let sym = null;
+            try { sym = resolveAlias(checker.getSymbolAtLocation(e)); } catch (err) { sym = null; }
+            for (const d of (sym && sym.declarations) || []) {
+              if (!isType(d)) continue;
+              if (!subtypes.has(d)) subtypes.set(d, []);
+              subtypes.get(d).push(n);
+            }
+          }
+        }
+      }
+      ts.forEachChild(n, v);
+    };
+    v(sf);
+  }
+  // The methods a call of `callee` (a member of a class or interface) may run: the
+  // same-named members of every transitive subtype.
+  function dispatchTargets(callee) {
+    const owner = callee.parent;
+    if (!owner || !isType(owner) || !callee.name) return [];
+    const name = callee.name.getText();
+    const out = [];
+    const seen = new Set([owner]);
+    const stack = [owner];
+    while (stack.length) {
+      const t = stack.pop();
+      for (const s of subtypes.get(t) || []) {
+        if (seen.has(s)) continue;
+        seen.add(s);
+        stack.push(s);
+        for (const m of s.members || []) {
+          if (!m.name || m.name.getText() !== name) continue;
+          if (!(ts.isMethodDeclaration(m) || ts.isMethodSignature(m) || ts.isPropertyDeclaration(m) ||
+                ts.isPropertySignature(m) || ts.isGetAccessorDeclaration(m))) continue;
+          const c = canonical(m);
+          if (c && c !== callee && inRoot(c.getSourceFile().fileName)) out.push(c);
+        }
+      }
+    }
+    return out;
+  }
+  const stats = { files: 0, calls: 0, resolved: 0, in_corpus: 0, dispatch: 0 };
   const lines = [];
   for (const sf of program.getSourceFiles()) {
     if (!inRoot(sf.fileName)) continue;
@@ -236,7 +292,7 @@ function main() {
             const calleeLine = ts.isConstructorDeclaration(callee)
               ? lineOf(callee.getChildren().find((c) => c.kind === ts.SyntaxKind.ConstructorKeyword) || callee)
               : nameLine(callee);
-            lines.push(JSON.stringify({
+            const rec = {
               caller_file: rel(sf.fileName),
               caller_line: caller ? nameLine(caller) : null,
               call_line: lineOf(node),
@@ -246,7 +302,21 @@ function main() {
               kind,
               callee_kind: ts.SyntaxKind[callee.kind],
               callee_name: callee.name ? callee.name.getText() : (ts.isConstructorDeclaration(callee) ? 'constructor' : null),
-            }));
+            };
+            lines.push(JSON.stringify(rec));
+            // Overrides and implementations the call may dispatch to: extra records
+            // marked `dispatch` (not part of the declared-target reference).
+            if (kind === 'call') {
+              for (const d of dispatchTargets(callee)) {
+                stats.dispatch++;
+                lines.push(JSON.stringify(Object.assign({}, rec, {
+                  callee_file: rel(d.getSourceFile().fileName),
+                  callee_line: nameLine(d),
+                  callee_kind: ts.SyntaxKind[d.kind],
+                  dispatch: true,
+                })));
+              }
+            }
           }
         }
       }
