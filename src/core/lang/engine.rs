@@ -124,7 +124,7 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, kinds: &[Kin
             }
             if flags.ident && !cx.module_vars.is_empty() {
                 cx.current = Some(node);
-                cx.variable_use(node);
+                cx.record_use(node, None);
             }
             let visit = if flags.hooked {
                 cx.current = Some(node);
@@ -277,27 +277,17 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// An identifier: a read or write of a module-level variable inside a function?
-    fn variable_use(&mut self, node: Node<'a>) {
-        self.record_use(node, None);
-    }
-
-    /// Record `node`'s use of a module-level variable; `known` is the use when the
-    /// language's reading of the syntax is not needed (macro tokens).
+    /// An identifier inside a function: record its use of a module-level variable, if it
+    /// is one; `known` is the use when the language's reading of the syntax is not
+    /// needed (macro tokens).
     fn record_use(&mut self, node: Node<'a>, known: Option<bool>) {
         let text = &self.src[node.start_byte()..node.end_byte()];
         if !self.module_vars.contains(text) || self.locals.iter().any(|(_, l)| *l == text) {
             return;
         }
-        let Some(symbol) = self.frames.iter().rev().find_map(|f| match f.kind {
-            FrameKind::Symbol(i) => Some(i),
-            _ => None,
-        }) else {
+        let Some(symbol) = self.innermost_callable() else {
             return;
         };
-        if !self.out.symbols[symbol].kind.is_callable() {
-            return;
-        }
         let Some(write) = known.or_else(|| (self.var_use)(self, node)) else {
             return;
         };
@@ -365,15 +355,16 @@ impl<'a> Cx<'a> {
         while self.frames.last().is_some_and(|f| f.depth >= depth) {
             self.frames.pop();
         }
-        while self.locals.last().is_some_and(|l| l.0 >= depth) {
-            self.locals.pop();
-        }
-        while self.globals.last().is_some_and(|l| l.0 >= depth) {
-            self.globals.pop();
-        }
-        while self.typed.last().is_some_and(|l| l.0 >= depth) {
-            self.typed.pop();
-        }
+        close_scope(&mut self.locals, depth);
+        close_scope(&mut self.globals, depth);
+        close_scope(&mut self.typed, depth);
+    }
+
+    /// The innermost symbol when it is a function or method (not when a class, struct or
+    /// module is nearer): what a call, access or variable use belongs to.
+    fn innermost_callable(&self) -> Option<usize> {
+        let i = self.innermost_symbol()?;
+        self.out.symbols[i].kind.is_callable().then_some(i)
     }
 
     // ------------------------------------------------------------------ text helpers
@@ -689,12 +680,9 @@ impl<'a> Cx<'a> {
     /// `MAX_CALLEE` bytes here).
     pub fn call_text(&mut self, callee: String, line: u32) {
         let callee = truncate(callee, MAX_CALLEE);
-        let symbol = self.frames.iter().rev().find_map(|f| match f.kind {
-            FrameKind::Symbol(i) => Some(self.out.symbols[i].kind.is_callable().then_some(i)),
-            _ => None,
-        });
+        let symbol = self.innermost_callable();
         self.out.calls.push(CallSite {
-            symbol: symbol.flatten(),
+            symbol,
             callee,
             line,
         });
@@ -747,11 +735,7 @@ impl<'a> Cx<'a> {
             },
             None => false,
         };
-        let symbol = self.frames.iter().rev().find_map(|f| match f.kind {
-            FrameKind::Symbol(i) => Some(self.out.symbols[i].kind.is_callable().then_some(i)),
-            _ => None,
-        });
-        let Some(symbol) = symbol.flatten() else {
+        let Some(symbol) = self.innermost_callable() else {
             return;
         };
         let access = super::Access {
@@ -876,6 +860,13 @@ pub(crate) fn collapse_ws(s: &str) -> String {
         }
     }
     out
+}
+
+/// Drop the names of scopes at `depth` or deeper (the walk is leaving them).
+fn close_scope<T>(names: &mut Vec<(usize, T)>, depth: usize) {
+    while names.last().is_some_and(|l| l.0 >= depth) {
+        names.pop();
+    }
 }
 
 fn truncate(mut s: String, max: usize) -> String {
