@@ -6,7 +6,7 @@
 
 use tree_sitter::Node;
 
-use super::engine::{clean_comment_lines, Cx, Visit};
+use super::engine::{clean_comment_lines, is_field, Cx, Visit};
 use super::python::is_constant_name;
 use super::{Import, ImportName, Param, Relation, SymbolKind};
 
@@ -113,14 +113,8 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
 
 /// An identifier inside a function: assigned (`x = ..`, `x += ..`, `x++`), read, or a
 /// name that is not a variable's use (declaration, parameter, label, import).
-pub(super) fn var_use<'a>(cx: &Cx<'a>, node: Node<'a>) -> Option<bool> {
-    let Some(p) = cx.parent_of(node) else {
-        return Some(false);
-    };
-    let is = |field: &str| {
-        p.child_by_field_name(field)
-            .is_some_and(|c| c.id() == node.id())
-    };
+pub(super) fn var_use<'a>(_cx: &Cx<'a>, node: Node<'a>, p: Node<'a>) -> Option<bool> {
+    let is = |field: &str| is_field(p, field, node);
     match p.kind() {
         "assignment_expression" | "augmented_assignment_expression" if is("left") => Some(true),
         "update_expression" => Some(true),

@@ -77,10 +77,18 @@ pub(crate) struct Cx<'a> {
     var_seen: std::collections::HashSet<(usize, &'a [u8], bool)>,
 }
 
-/// A language's reading of an identifier inside a function: `Some(true)` when it is
-/// assigned, `Some(false)` when it is read, `None` when it is not a use of a variable
-/// (a declaration, a parameter, an attribute or keyword name).
-pub(crate) type VarUse = for<'t> fn(&Cx<'t>, Node<'t>) -> Option<bool>;
+/// A language's reading of an identifier (`node`, whose parent is `parent`) inside a
+/// function: `Some(true)` when it is assigned, `Some(false)` when it is read, `None` when
+/// it is not a use of a variable (a declaration, a parameter, an attribute or keyword
+/// name).
+pub(crate) type VarUse = for<'t> fn(&Cx<'t>, Node<'t>, Node<'t>) -> Option<bool>;
+
+/// Is `node` the child of `parent` in field `name`?
+pub(crate) fn is_field(parent: Node, name: &str, node: Node) -> bool {
+    parent
+        .child_by_field_name(name)
+        .is_some_and(|c| c.id() == node.id())
+}
 
 /// What the walk does after a language hook saw a node.
 #[derive(PartialEq, Eq)]
@@ -204,7 +212,7 @@ impl<'a> Cx<'a> {
             module_vars: Default::default(),
             locals: Vec::new(),
             globals: Vec::new(),
-            var_use: |_, _| None,
+            var_use: |_, _, _| None,
             typed: Vec::new(),
             var_seen: Default::default(),
         }
@@ -288,7 +296,12 @@ impl<'a> Cx<'a> {
         let Some(symbol) = self.innermost_callable() else {
             return;
         };
-        let Some(write) = known.or_else(|| (self.var_use)(self, node)) else {
+        let write = match (known, self.parent_of(node)) {
+            (Some(w), _) => Some(w),
+            (None, Some(parent)) => (self.var_use)(self, node, parent),
+            (None, None) => Some(false),
+        };
+        let Some(write) = write else {
             return;
         };
         if !self.var_seen.insert((symbol, text, write)) {
@@ -712,10 +725,7 @@ impl<'a> Cx<'a> {
     /// when it is the called function of a call (a method call, recorded as a call).
     pub fn access(&mut self, node: Node<'a>, object: Node<'a>, field: Node<'a>) {
         let parent = self.parent_of(node);
-        let is_field = |p: Node, name: &str| {
-            p.child_by_field_name(name)
-                .is_some_and(|c| c.id() == node.id())
-        };
+        let is_field = |p: Node, name: &str| is_field(p, name, node);
         let write = match parent {
             Some(p) => match p.kind() {
                 "call" | "call_expression" if is_field(p, "function") => return,

@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::engine::{clean_docstring, Cx, Visit};
+use super::engine::{clean_docstring, is_field, Cx, Visit};
 use super::{Import, ImportName, Param, Relation, SymbolKind};
 
 /// The node kinds `extract` acts on; the walk skips the hook for every other kind
@@ -66,14 +66,8 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
 
 /// An identifier inside a function: assigned (`x = ..`, `x += ..`), read, or a name that
 /// is not a variable's use (attribute, keyword, parameter, definition, import, `global`).
-pub(super) fn var_use<'a>(cx: &Cx<'a>, node: Node<'a>) -> Option<bool> {
-    let Some(p) = cx.parent_of(node) else {
-        return Some(false);
-    };
-    let is = |field: &str| {
-        p.child_by_field_name(field)
-            .is_some_and(|c| c.id() == node.id())
-    };
+pub(super) fn var_use<'a>(_cx: &Cx<'a>, node: Node<'a>, p: Node<'a>) -> Option<bool> {
+    let is = |field: &str| is_field(p, field, node);
     match p.kind() {
         "assignment" | "augmented_assignment" if is("left") => Some(true),
         "attribute" if is("attribute") => None,

@@ -5,7 +5,7 @@
 
 use tree_sitter::Node;
 
-use super::engine::{clean_comment_lines, Cx, Visit};
+use super::engine::{clean_comment_lines, is_field, Cx, Visit};
 use super::{Import, ImportName, Param, Relation, SymbolKind};
 
 /// The node kinds `extract` acts on; the walk skips the hook for every other kind
@@ -84,14 +84,8 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
 
 /// An identifier inside a function: assigned (`X = ..`, `X += ..`), read, or a name
 /// that is not a variable's use (binding, parameter, item name, path segment, macro).
-pub(super) fn var_use<'a>(cx: &Cx<'a>, node: Node<'a>) -> Option<bool> {
-    let Some(p) = cx.parent_of(node) else {
-        return Some(false);
-    };
-    let is = |field: &str| {
-        p.child_by_field_name(field)
-            .is_some_and(|c| c.id() == node.id())
-    };
+pub(super) fn var_use<'a>(_cx: &Cx<'a>, node: Node<'a>, p: Node<'a>) -> Option<bool> {
+    let is = |field: &str| is_field(p, field, node);
     match p.kind() {
         "assignment_expression" | "compound_assignment_expr" if is("left") => Some(true),
         "let_declaration" | "parameter" if is("pattern") => None,
