@@ -259,12 +259,7 @@ impl<'a> Cx<'a> {
         if self.module_vars.is_empty() {
             return;
         }
-        let name = name
-            .rsplit(' ')
-            .next()
-            .unwrap_or(name)
-            .trim_matches(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'));
-        if let Some(&text) = self.module_vars.get(name.as_bytes()) {
+        if let Some(&text) = self.module_vars.get(bare_param(name).as_bytes()) {
             self.locals.push((self.ancestors.len(), text));
         }
     }
@@ -556,8 +551,7 @@ impl<'a> Cx<'a> {
             }
             let depth = self.ancestors.len();
             for p in sym.parameters.iter().filter(|p| p.ty.is_some()) {
-                let name = p.name.trim_start_matches(['*', '&']).trim_end_matches('?');
-                self.typed.push((depth, name.to_string()));
+                self.typed.push((depth, bare_param(&p.name).to_string()));
             }
         }
         self.out.symbols.push(sym);
@@ -870,6 +864,16 @@ pub(crate) fn collapse_ws(s: &str) -> String {
         }
     }
     out
+}
+
+/// A parameter's name as used in the body: `mut x`, `*args`, `&self`, `x?`, `...rest` ->
+/// `x`, `args`, `self`, `x`, `rest`.
+fn bare_param(written: &str) -> &str {
+    written
+        .rsplit(' ')
+        .next()
+        .unwrap_or(written)
+        .trim_matches(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
 }
 
 /// Drop the names of scopes at `depth` or deeper (the walk is leaving them).

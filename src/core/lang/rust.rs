@@ -396,24 +396,19 @@ fn macro_calls<'a>(cx: &mut Cx<'a>, path: &str, args: Node<'a>) {
                 continue;
             }
             let mut inner = String::new();
-            if cx.starts_with(k, b"(") {
-                if let Some(call) = token_call(&kids, i) {
-                    let (start, end) = (kids[call.start], kids[call.end]);
-                    let text = String::from_utf8_lossy(&cx.src[start.start_byte()..end.end_byte()]);
-                    let mut callee = super::engine::collapse_ws(&text);
-                    if call.is_macro {
-                        callee.push('!');
-                        inner = macro_name(&callee[..callee.len() - 1]).to_string();
-                    }
-                    cx.call_text(callee, Cx::line(start));
-                }
-            } else if let Some(call) = token_call(&kids, i).filter(|c| c.is_macro) {
-                // `vec![..]`, `m! {..}`: a macro whatever its brackets.
+            // A call's arguments are in parentheses; a macro's in any brackets
+            // (`vec![..]`, `m! {..}`).
+            let call = token_call(&kids, i).filter(|c| c.is_macro || cx.starts_with(k, b"("));
+            if let Some(call) = call {
                 let (start, end) = (kids[call.start], kids[call.end]);
                 let text = String::from_utf8_lossy(&cx.src[start.start_byte()..end.end_byte()]);
                 let callee = super::engine::collapse_ws(&text);
-                inner = macro_name(&callee).to_string();
-                cx.call_text(format!("{callee}!"), Cx::line(start));
+                if call.is_macro {
+                    inner = macro_name(&callee).to_string();
+                    cx.call_text(format!("{callee}!"), Cx::line(start));
+                } else {
+                    cx.call_text(callee, Cx::line(start));
+                }
             }
             stack.push((k, inner));
         }

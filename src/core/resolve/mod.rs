@@ -965,8 +965,7 @@ impl Universe {
                 return None;
             };
             if self.nodes[n as usize].kind.is_type() {
-                let ctor = lang::constructor_name(lang)?;
-                n = *self.type_members(n, ctor).first()?;
+                n = self.constructor_of(n)?;
             }
             let node = &self.nodes[n as usize];
             if !node.kind.is_callable() {
@@ -1233,16 +1232,18 @@ impl Universe {
     /// An edge to a resolved symbol: a class called is its constructor.
     fn push_callable(&self, n: Ix, c: Confidence, out: &mut Vec<(Dst, Confidence)>) {
         let node = &self.nodes[n as usize];
-        if node.kind == SymbolKind::Class {
-            let lang = self.lang(node.file);
-            if let Some(ctor) = lang::constructor_name(lang) {
-                if let Some(&m) = self.type_members(n, ctor).first() {
-                    out.push((Dst::Node(self.nodes[m as usize].id), c));
-                    return;
-                }
-            }
-        }
-        out.push((Dst::Node(node.id), c));
+        let target = match node.kind {
+            SymbolKind::Class => self.constructor_of(n).unwrap_or(n),
+            _ => n,
+        };
+        out.push((Dst::Node(self.nodes[target as usize].id), c));
+    }
+
+    /// The constructor of type `t` (`__init__`, `constructor`), when its language has
+    /// one and the type declares it.
+    fn constructor_of(&self, t: Ix) -> Option<Ix> {
+        let ctor = lang::constructor_name(self.lang(self.nodes[t as usize].file))?;
+        self.type_members(t, ctor).first().copied()
     }
 
     fn call_member(
