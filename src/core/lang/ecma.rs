@@ -6,7 +6,7 @@
 
 use tree_sitter::Node;
 
-use super::engine::{clean_comment_lines, is_field, Cx, Visit};
+use super::engine::{clean_comment_lines, is_field, Cx, FieldExt, Visit};
 use super::python::is_constant_name;
 use super::{Import, ImportName, Param, Relation, SymbolKind};
 
@@ -74,7 +74,7 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
     let mut c = root.walk();
     for st in root.named_children(&mut c) {
         let decl = if st.kind() == "export_statement" {
-            match st.child_by_field_name("declaration") {
+            match st.field("declaration") {
                 Some(d) => d,
                 None => continue,
             }
@@ -86,7 +86,7 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
         }
         let mut c2 = decl.walk();
         for d in decl.named_children(&mut c2) {
-            let function = d.child_by_field_name("value").is_some_and(|v| {
+            let function = d.field("value").is_some_and(|v| {
                 matches!(
                     v.kind(),
                     "arrow_function"
@@ -96,7 +96,7 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
                         | "class"
                 )
             });
-            match d.child_by_field_name("name") {
+            match d.field("name") {
                 Some(n)
                     if d.kind() == "variable_declarator"
                         && n.kind() == "identifier"
@@ -114,7 +114,7 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
 /// An identifier inside a function: assigned (`x = ..`, `x += ..`, `x++`), read, or a
 /// name that is not a variable's use (declaration, parameter, label, import).
 pub(super) fn var_use<'a>(_cx: &Cx<'a>, node: Node<'a>, p: Node<'a>) -> Option<bool> {
-    let is = |field: &str| is_field(p, field, node);
+    let is = |field: &'static str| is_field(p, field, node);
     match p.kind() {
         "assignment_expression" | "augmented_assignment_expression" if is("left") => Some(true),
         "update_expression" => Some(true),
@@ -153,21 +153,18 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "arrow_function" | "function_expression" | "generator_function" => bound_function(cx, node),
         "variable_declarator" => {
             constant(cx, node);
-            if let Some(name) = node.child_by_field_name("name") {
+            if let Some(name) = node.field("name") {
                 if name.kind() == "identifier" {
                     cx.local(name);
                     let name = cx.text(name).into_owned();
                     bind_value(cx, node, name, "type", "value");
                 } else if name.kind() == "object_pattern" {
-                    destructured(cx, name, node.child_by_field_name("value"));
+                    destructured(cx, name, node.field("value"));
                 }
             }
         }
         "member_expression" => {
-            if let (Some(o), Some(p)) = (
-                node.child_by_field_name("object"),
-                node.child_by_field_name("property"),
-            ) {
+            if let (Some(o), Some(p)) = (node.field("object"), node.field("property")) {
                 if p.kind() == "property_identifier" {
                     if o.kind() == "this" {
                         cx.access(node, o, p);
@@ -188,7 +185,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             }
         }
         "assignment_expression" => {
-            if let Some(left) = node.child_by_field_name("left") {
+            if let Some(left) = node.field("left") {
                 let name = cx.collapsed(left);
                 let plain = name
                     .strip_prefix("this.")
@@ -206,7 +203,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             if node.children(&mut cursor).any(|c| c.kind() == "?.") {
                 cx.decision(1);
             }
-            if let Some(f) = node.child_by_field_name("function") {
+            if let Some(f) = node.field("function") {
                 if f.kind() == "identifier" && &*cx.text(f) == "require" {
                     require(cx, node);
                 }
@@ -214,7 +211,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             }
         }
         "new_expression" => {
-            if let Some(c) = node.child_by_field_name("constructor") {
+            if let Some(c) = node.field("constructor") {
                 cx.call(c, Cx::line(node));
             }
         }
@@ -235,9 +232,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             cx.push_control(node, false);
             // `for (const x of xs)`: `x` is an element of `xs`.
             if node.kind() == "for_in_statement"
-                && node
-                    .child_by_field_name("operator")
-                    .is_some_and(|o| o.kind() == "of")
+                && node.field("operator").is_some_and(|o| o.kind() == "of")
             {
                 cx.bind_loop(node, "left", "right");
             }
@@ -249,7 +244,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         | "assignment_pattern"
         | "object_assignment_pattern" => cx.decision(1),
         "required_parameter" | "optional_parameter" => {
-            if node.child_by_field_name("value").is_some() {
+            if node.field("value").is_some() {
                 cx.decision(1);
             }
             // A constructor parameter property (`private repo: Repo`) is a field.
@@ -257,25 +252,22 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             let property = node
                 .children(&mut cursor)
                 .any(|c| matches!(c.kind(), "accessibility_modifier" | "readonly"));
-            if let (true, Some(p), Some(t)) = (
-                property,
-                node.child_by_field_name("pattern"),
-                node.child_by_field_name("type"),
-            ) {
+            if let (true, Some(p), Some(t)) = (property, node.field("pattern"), node.field("type"))
+            {
                 let (p, t) = (cx.collapsed(p), strip_colon(&cx.collapsed(t)));
                 cx.bind(format!("this.{p}"), t);
             }
         }
-        "switch_case" if node.child_by_field_name("value").is_some() => cx.decision(1),
+        "switch_case" if node.field("value").is_some() => cx.decision(1),
         "binary_expression" => {
-            if let Some(op) = node.child_by_field_name("operator") {
+            if let Some(op) = node.field("operator") {
                 if matches!(op.kind(), "&&" | "||" | "??") {
                     cx.decision(1);
                 }
             }
         }
         "augmented_assignment_expression" => {
-            if let Some(op) = node.child_by_field_name("operator") {
+            if let Some(op) = node.field("operator") {
                 if matches!(op.kind(), "&&=" | "||=" | "??=") {
                     cx.decision(1);
                 }
@@ -338,7 +330,7 @@ fn strip_at(s: &str) -> String {
 }
 
 fn named_function<'a>(cx: &mut Cx<'a>, node: Node<'a>, frame: Node<'a>, kind: SymbolKind) {
-    let Some(name_node) = node.child_by_field_name("name") else {
+    let Some(name_node) = node.field("name") else {
         return;
     };
     let name = cx.text(name_node).into_owned();
@@ -351,7 +343,7 @@ fn named_function<'a>(cx: &mut Cx<'a>, node: Node<'a>, frame: Node<'a>, kind: Sy
         kind
     };
     let (span, decorators) = decorators(cx, node);
-    let body = node.child_by_field_name("body");
+    let body = node.field("body");
     let mut sym = cx.new_symbol(kind, &name, span, node, body);
     sym.decorators = decorators;
     sym.doc = jsdoc(cx, node);
@@ -366,15 +358,15 @@ fn named_function<'a>(cx: &mut Cx<'a>, node: Node<'a>, frame: Node<'a>, kind: Sy
 
 fn fill_signature_parts<'a>(cx: &Cx<'a>, sym: &mut super::Symbol, func: Node<'a>) {
     sym.return_type = func
-        .child_by_field_name("return_type")
+        .field("return_type")
         .map(|r| strip_colon(&cx.collapsed(r)));
     fill_params(cx, &mut sym.parameters, func);
 }
 
 fn fill_params<'a>(cx: &Cx<'a>, out: &mut Vec<Param>, func: Node<'a>) {
-    if let Some(params) = func.child_by_field_name("parameters") {
+    if let Some(params) = func.field("parameters") {
         *out = parameters(cx, params);
-    } else if let Some(p) = func.child_by_field_name("parameter") {
+    } else if let Some(p) = func.field("parameter") {
         *out = vec![Param {
             name: cx.text(p).into_owned(),
             ty: None,
@@ -392,7 +384,7 @@ fn parameters<'a>(cx: &Cx<'a>, params: Node<'a>) -> Vec<Param> {
     for p in params.named_children(&mut cursor) {
         match p.kind() {
             "required_parameter" | "optional_parameter" => {
-                let Some(pattern) = p.child_by_field_name("pattern") else {
+                let Some(pattern) = p.field("pattern") else {
                     continue;
                 };
                 if pattern.kind() == "this" {
@@ -402,9 +394,7 @@ fn parameters<'a>(cx: &Cx<'a>, params: Node<'a>) -> Vec<Param> {
                 if p.kind() == "optional_parameter" {
                     name.push('?');
                 }
-                let ty = p
-                    .child_by_field_name("type")
-                    .map(|t| strip_colon(&cx.collapsed(t)));
+                let ty = p.field("type").map(|t| strip_colon(&cx.collapsed(t)));
                 out.push(Param { name, ty });
             }
             "identifier" | "rest_pattern" | "object_pattern" | "array_pattern" => out.push(Param {
@@ -426,7 +416,7 @@ fn type_like<'a>(cx: &mut Cx<'a>, node: Node<'a>, kind: SymbolKind) {
         return;
     };
     let name = name.trim_matches(['"', '\'']).to_string();
-    let body = node.child_by_field_name("body");
+    let body = node.field("body");
     let (span, decorators) = decorators(cx, node);
     let mut sym = cx.new_symbol(kind, &name, span, node, body);
     sym.decorators = decorators;
@@ -487,8 +477,8 @@ fn bound_function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
         return cx.push_anon(node, false);
     }
     let (name, span, kind) = match parent.kind() {
-        "variable_declarator" if parent.child_by_field_name("value") == Some(node) => {
-            let name = parent.child_by_field_name("name");
+        "variable_declarator" if parent.field("value") == Some(node) => {
+            let name = parent.field("name");
             let decl = cx.parent_of(parent).filter(|d| {
                 let mut c = d.walk();
                 d.named_children(&mut c)
@@ -499,9 +489,7 @@ fn bound_function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
             (name, decl.unwrap_or(parent), SymbolKind::Function)
         }
         "public_field_definition" | "field_definition" => {
-            let name = parent
-                .child_by_field_name("name")
-                .or_else(|| parent.child_by_field_name("property"));
+            let name = parent.field("name").or_else(|| parent.field("property"));
             (name, parent, SymbolKind::Method)
         }
         _ => (None, node, SymbolKind::Function),
@@ -516,7 +504,7 @@ fn bound_function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
         return cx.push_anon(node, false);
     };
     let name = cx.text(name_node).into_owned();
-    let body = node.child_by_field_name("body");
+    let body = node.field("body");
     let mut sym = cx.new_symbol(kind, &name, span, span, body);
     sym.signature = sym.signature.trim_end_matches("=>").trim_end().to_string();
     sym.doc = jsdoc(cx, span);
@@ -530,15 +518,12 @@ fn bound_function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
 /// type for that argument, resolved later: `^ARG^PARAM^CALLEE`.
 fn anon_params<'a>(cx: &mut Cx<'a>, func: Node<'a>, parent: Node<'a>) {
     // `function (this: SchedulerAction<T>) { this.unsubscribe() }` outside a class.
-    if let Some(list) = func.child_by_field_name("parameters") {
+    if let Some(list) = func.field("parameters") {
         let mut c = list.walk();
         let this_type = list
             .named_children(&mut c)
-            .find(|p| {
-                p.child_by_field_name("pattern")
-                    .is_some_and(|n| n.kind() == "this")
-            })
-            .and_then(|p| p.child_by_field_name("type"));
+            .find(|p| p.field("pattern").is_some_and(|n| n.kind() == "this"))
+            .and_then(|p| p.field("type"));
         if let Some(t) = this_type {
             let t = strip_colon(&cx.collapsed(t));
             cx.bind("this".to_string(), t);
@@ -554,8 +539,8 @@ fn anon_params<'a>(cx: &mut Cx<'a>, func: Node<'a>, parent: Node<'a>) {
         .then(|| {
             let call = cx.parent_of(parent)?;
             let callee = match call.kind() {
-                "call_expression" => call.child_by_field_name("function"),
-                "new_expression" => call.child_by_field_name("constructor"),
+                "call_expression" => call.field("function"),
+                "new_expression" => call.field("constructor"),
                 _ => None,
             }?;
             let mut c = parent.walk();
@@ -616,10 +601,7 @@ fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     if !cx.at_top_level() || !cx.text(decl).starts_with("const") {
         return;
     }
-    let (Some(name_node), Some(value)) = (
-        node.child_by_field_name("name"),
-        node.child_by_field_name("value"),
-    ) else {
+    let (Some(name_node), Some(value)) = (node.field("name"), node.field("value")) else {
         return;
     };
     if name_node.kind() != "identifier"
@@ -636,24 +618,25 @@ fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     }
     let mut sym = cx.new_symbol(SymbolKind::Constant, &name, node, node, None);
     sym.doc = jsdoc(cx, decl);
-    sym.return_type = node
-        .child_by_field_name("type")
-        .map(|t| strip_colon(&cx.collapsed(t)));
+    sym.return_type = node.field("type").map(|t| strip_colon(&cx.collapsed(t)));
     cx.add_leaf_symbol(sym);
 }
 
 /// Bind `name` to the declared type (field `ty`) or, failing that, to what the value
 /// (field `value`) constructs or calls: `new Foo()` -> `=Foo`, `mk()` -> `=mk`.
-fn bind_value<'a>(cx: &mut Cx<'a>, node: Node<'a>, name: String, ty: &str, value: &str) {
-    if let Some(t) = (!ty.is_empty())
-        .then(|| node.child_by_field_name(ty))
-        .flatten()
-    {
+fn bind_value<'a>(
+    cx: &mut Cx<'a>,
+    node: Node<'a>,
+    name: String,
+    ty: &'static str,
+    value: &'static str,
+) {
+    if let Some(t) = (!ty.is_empty()).then(|| node.field(ty)).flatten() {
         let t = strip_colon(&cx.collapsed(t));
         cx.bind(name, t);
         return;
     }
-    let Some(mut v) = node.child_by_field_name(value) else {
+    let Some(mut v) = node.field(value) else {
         return;
     };
     while matches!(
@@ -666,8 +649,8 @@ fn bind_value<'a>(cx: &mut Cx<'a>, node: Node<'a>, name: String, ty: &str, value
         }
     }
     let callee = match v.kind() {
-        "new_expression" => v.child_by_field_name("constructor"),
-        "call_expression" => v.child_by_field_name("function"),
+        "new_expression" => v.field("constructor"),
+        "call_expression" => v.field("function"),
         _ => None,
     };
     if let Some(c) = callee {
@@ -685,7 +668,7 @@ fn string_value<'a>(cx: &Cx<'a>, node: Node<'a>) -> String {
 }
 
 fn import<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
-    let Some(source) = node.child_by_field_name("source") else {
+    let Some(source) = node.field("source") else {
         return;
     };
     let module = string_value(cx, source);
@@ -741,15 +724,12 @@ fn specifiers<'a>(cx: &Cx<'a>, list: Node<'a>, kind: &str, names: &mut Vec<Impor
 /// file itself (module `""`) binding `default` to `x`, which is how resolution follows
 /// default imports.
 fn reexport<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
-    let Some(source) = node.child_by_field_name("source") else {
+    let Some(source) = node.field("source") else {
         let mut cursor = node.walk();
         if !node.children(&mut cursor).any(|c| c.kind() == "default") {
             return;
         }
-        let named = match (
-            node.child_by_field_name("value"),
-            node.child_by_field_name("declaration"),
-        ) {
+        let named = match (node.field("value"), node.field("declaration")) {
             (Some(v), _) if v.kind() == "identifier" => Some(cx.text(v).into_owned()),
             (_, Some(d)) => cx.field_text(d, "name"),
             _ => None,
@@ -799,7 +779,7 @@ fn reexport<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
 /// `const m = require('m')` and `const {a, b} = require('m')`.
 fn require<'a>(cx: &mut Cx<'a>, call: Node<'a>) {
     let Some(arg) = call
-        .child_by_field_name("arguments")
+        .field("arguments")
         .and_then(|a| a.named_child(0))
         .filter(|a| a.kind() == "string")
     else {
@@ -812,7 +792,7 @@ fn require<'a>(cx: &mut Cx<'a>, call: Node<'a>) {
         .parent_of(call)
         .filter(|p| p.kind() == "variable_declarator")
     {
-        if let Some(name) = decl.child_by_field_name("name") {
+        if let Some(name) = decl.field("name") {
             match name.kind() {
                 "identifier" => alias = Some(cx.text(name).into_owned()),
                 "object_pattern" => {

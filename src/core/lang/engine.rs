@@ -83,11 +83,53 @@ pub(crate) struct Cx<'a> {
 /// name).
 pub(crate) type VarUse = for<'t> fn(&Cx<'t>, Node<'t>, Node<'t>) -> Option<bool>;
 
+/// `child_by_field_name` with the field's id looked up once per grammar and name.
+/// tree-sitter's own lookup compares the name with each of the grammar's field names
+/// on every call (that scan was ~1% of a whole index run). Names are string literals;
+/// the cache is keyed by the grammar and the literal's address, so a miss (a first use,
+/// or another literal with the same text) only costs tree-sitter's lookup once more.
+pub(crate) trait FieldExt<'t> {
+    fn field(&self, name: &'static str) -> Option<Node<'t>>;
+}
+
+impl<'t> FieldExt<'t> for Node<'t> {
+    #[inline]
+    fn field(&self, name: &'static str) -> Option<Node<'t>> {
+        self.child_by_field_id(field_id(*self, name)?)
+    }
+}
+
+/// A small direct-mapped cache per thread: (grammar, name address) -> field id (0: the
+/// grammar has no such field).
+fn field_id(node: Node, name: &'static str) -> Option<u16> {
+    use std::cell::RefCell;
+    const SLOTS: usize = 512;
+    thread_local! {
+        static CACHE: RefCell<Vec<(usize, usize, u16)>> = RefCell::new(vec![(0, 0, 0); SLOTS]);
+    }
+    // The grammar's address.
+    let grammar = unsafe { tree_sitter::ffi::ts_node_language(node.into_raw()) } as usize;
+    let key = name.as_ptr() as usize;
+    let slot = ((key >> 3) ^ (grammar >> 4) ^ name.len()) % SLOTS;
+    let id = CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        let e = c[slot];
+        if e.0 == grammar && e.1 == key {
+            return e.2;
+        }
+        let id = node
+            .language()
+            .field_id_for_name(name)
+            .map_or(0, |f| f.get());
+        c[slot] = (grammar, key, id);
+        id
+    });
+    (id != 0).then_some(id)
+}
+
 /// Is `node` the child of `parent` in field `name`?
-pub(crate) fn is_field(parent: Node, name: &str, node: Node) -> bool {
-    parent
-        .child_by_field_name(name)
-        .is_some_and(|c| c.id() == node.id())
+pub(crate) fn is_field(parent: Node, name: &'static str, node: Node) -> bool {
+    parent.field(name).is_some_and(|c| c.id() == node.id())
 }
 
 /// What the walk does after a language hook saw a node.
@@ -389,9 +431,8 @@ impl<'a> Cx<'a> {
             .is_some_and(|t| t.starts_with(prefix))
     }
 
-    pub fn field_text(&self, node: Node, field: &str) -> Option<String> {
-        node.child_by_field_name(field)
-            .map(|n| self.text(n).into_owned())
+    pub fn field_text(&self, node: Node, field: &'static str) -> Option<String> {
+        node.field(field).map(|n| self.text(n).into_owned())
     }
 
     /// Text with runs of whitespace collapsed to one space.
@@ -719,7 +760,7 @@ impl<'a> Cx<'a> {
     /// when it is the called function of a call (a method call, recorded as a call).
     pub fn access(&mut self, node: Node<'a>, object: Node<'a>, field: Node<'a>) {
         let parent = self.parent_of(node);
-        let is_field = |p: Node, name: &str| is_field(p, name, node);
+        let is_field = |p: Node, name: &'static str| is_field(p, name, node);
         let write = match parent {
             Some(p) => match p.kind() {
                 "call" | "call_expression" if is_field(p, "function") => return,
@@ -732,8 +773,7 @@ impl<'a> Cx<'a> {
                 // Go: `c.x, c.y = ...` has the accesses in the left expression list.
                 "expression_list" => self.parent_of(p).is_some_and(|g| {
                     g.kind() == "assignment_statement"
-                        && g.child_by_field_name("left")
-                            .is_some_and(|l| l.id() == p.id())
+                        && g.field("left").is_some_and(|l| l.id() == p.id())
                 }),
                 _ => false,
             },
@@ -766,11 +806,8 @@ impl<'a> Cx<'a> {
 
     /// A loop `for <left> in/of <right>`: the variable (when a plain identifier) is an
     /// element of what it iterates over (`~right`, see [`super::Binding`]).
-    pub fn bind_loop(&mut self, node: Node<'a>, left: &str, right: &str) {
-        if let (Some(l), Some(r)) = (
-            node.child_by_field_name(left),
-            node.child_by_field_name(right),
-        ) {
+    pub fn bind_loop(&mut self, node: Node<'a>, left: &'static str, right: &'static str) {
+        if let (Some(l), Some(r)) = (node.field(left), node.field(right)) {
             if l.kind() == "identifier" {
                 let (l, r) = (self.text(l).into_owned(), self.collapsed(r));
                 self.bind(l, format!("~{r}"));
@@ -850,6 +887,20 @@ impl<'a> Cx<'a> {
 // ---------------------------------------------------------------------- free helpers
 
 pub(crate) fn collapse_ws(s: &str) -> String {
+    // Most texts (callee names, one-line signatures) are ASCII with single spaces inside
+    // and none at the ends: already collapsed.
+    let b = s.as_bytes();
+    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+    if b.is_ascii()
+        && !b.first().is_some_and(|&c| ws(c))
+        && !b.last().is_some_and(|&c| ws(c))
+        && !b
+            .iter()
+            .enumerate()
+            .any(|(i, &c)| ws(c) && (c != b' ' || ws(b[i + 1])))
+    {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut pending = false;
     for c in s.chars() {
@@ -1025,6 +1076,20 @@ fn finish_doc(mut lines: Vec<String>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collapse_ws_keeps_single_spaces_and_drops_the_rest() {
+        for (text, want) in [
+            ("fn f(a: u8) -> u8", "fn f(a: u8) -> u8"),
+            ("  fn f(\n    a: u8,\n)  ", "fn f( a: u8, )"),
+            ("a  b\tc", "a b c"),
+            ("a\u{a0}b\u{2003} c", "a b c"),
+            ("", ""),
+            (" ", ""),
+        ] {
+            assert_eq!(collapse_ws(text), want, "{text:?}");
+        }
+    }
 
     #[test]
     fn split_callee_handles_members_paths_and_brackets() {

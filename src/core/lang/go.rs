@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use super::engine::{clean_comment_lines, is_field, Cx, Visit};
+use super::engine::{clean_comment_lines, is_field, Cx, FieldExt, Visit};
 use super::{Import, Param, Relation, SymbolKind};
 
 /// The node kinds `extract` acts on; the walk skips the hook for every other kind
@@ -80,13 +80,11 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
 /// An identifier inside a function: assigned (`x = ..`, `x += ..`, `x++`), read, or a
 /// name that is not a variable's use (declaration, parameter, label).
 pub(super) fn var_use<'a>(cx: &Cx<'a>, node: Node<'a>, p: Node<'a>) -> Option<bool> {
-    let is = |field: &str| is_field(p, field, node);
+    let is = |field: &'static str| is_field(p, field, node);
     match p.kind() {
         "expression_list" => {
             let gp = cx.parent_of(p)?;
-            let left = gp
-                .child_by_field_name("left")
-                .is_some_and(|l| l.id() == p.id());
+            let left = gp.field("left").is_some_and(|l| l.id() == p.id());
             match gp.kind() {
                 "assignment_statement" if left => Some(true),
                 "short_var_declaration" | "range_clause" if left => None,
@@ -118,7 +116,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "type_spec" | "type_alias" => type_spec(cx, node),
         "const_spec" => constant(cx, node),
         "call_expression" => {
-            if let Some(f) = node.child_by_field_name("function") {
+            if let Some(f) = node.field("function") {
                 cx.call(f, Cx::line(node));
             }
         }
@@ -129,10 +127,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "range_clause" => range_binding(cx, node),
         // `c.lines` in a method of `c`.
         "selector_expression" => {
-            if let (Some(o), Some(f)) = (
-                node.child_by_field_name("operand"),
-                node.child_by_field_name("field"),
-            ) {
+            if let (Some(o), Some(f)) = (node.field("operand"), node.field("field")) {
                 if o.kind() == "identifier" {
                     if cx.starts_with_receiver(node) {
                         cx.access(node, o, f);
@@ -160,7 +155,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         }
         "expression_case" | "type_case" | "communication_case" => cx.decision(1),
         "binary_expression" => {
-            if let Some(op) = node.child_by_field_name("operator") {
+            if let Some(op) = node.field("operator") {
                 if matches!(op.kind(), "&&" | "||") {
                     cx.decision(1);
                 }
@@ -201,7 +196,7 @@ fn function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(name) = cx.field_text(node, "name") else {
         return;
     };
-    let body = node.child_by_field_name("body");
+    let body = node.field("body");
     let mut sym = cx.new_symbol(SymbolKind::Function, &name, node, node, body);
     fill(cx, &mut sym, node);
     cx.push_symbol(node, sym);
@@ -212,7 +207,7 @@ fn fill<'a>(cx: &Cx<'a>, sym: &mut super::Symbol, node: Node<'a>) {
     sym.return_type = cx
         .field_text(node, "result")
         .map(|r| super::engine::collapse_ws(&r));
-    if let Some(params) = node.child_by_field_name("parameters") {
+    if let Some(params) = node.field("parameters") {
         sym.parameters = parameters(cx, params);
     }
 }
@@ -220,7 +215,7 @@ fn fill<'a>(cx: &Cx<'a>, sym: &mut super::Symbol, node: Node<'a>) {
 /// The type name of a receiver: `(c *Cart[T])` -> `Cart`.
 fn receiver_type<'a>(cx: &Cx<'a>, receiver: Node<'a>) -> Option<(String, String)> {
     let decl = receiver.named_child(0)?;
-    let ty = decl.child_by_field_name("type")?;
+    let ty = decl.field("type")?;
     let written = cx.collapsed(ty);
     let base = written
         .trim_start_matches('*')
@@ -236,13 +231,10 @@ fn method<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(name) = cx.field_text(node, "name") else {
         return;
     };
-    let body = node.child_by_field_name("body");
+    let body = node.field("body");
     let mut sym = cx.new_symbol(SymbolKind::Method, &name, node, node, body);
     fill(cx, &mut sym, node);
-    if let Some((written, base)) = node
-        .child_by_field_name("receiver")
-        .and_then(|r| receiver_type(cx, r))
-    {
+    if let Some((written, base)) = node.field("receiver").and_then(|r| receiver_type(cx, r)) {
         sym.qualified_name = cx.qualify_parts(&[&base, &name]);
         sym.parent_name = Some(cx.qualify_parts(&[&base]));
         sym.receiver = Some(written);
@@ -270,7 +262,7 @@ fn parameters<'a>(cx: &Cx<'a>, list: Node<'a>) -> Vec<Param> {
         if !variadic && p.kind() != "parameter_declaration" {
             continue;
         }
-        let ty = p.child_by_field_name("type").map(|t| {
+        let ty = p.field("type").map(|t| {
             let t = cx.collapsed(t);
             if variadic {
                 format!("...{t}")
@@ -303,7 +295,7 @@ fn type_spec<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(name) = cx.field_text(node, "name") else {
         return;
     };
-    let ty = node.child_by_field_name("type");
+    let ty = node.field("type");
     let kind = match ty.map(|t| t.kind()) {
         Some("struct_type") if node.kind() == "type_spec" => SymbolKind::Struct,
         Some("interface_type") if node.kind() == "type_spec" => SymbolKind::Interface,
@@ -342,10 +334,8 @@ fn embedded<'a>(cx: &mut Cx<'a>, idx: usize, ty: Node<'a>) {
             };
             let mut cursor = list.walk();
             for field in list.named_children(&mut cursor) {
-                if field.kind() == "field_declaration"
-                    && field.child_by_field_name("name").is_none()
-                {
-                    if let Some(t) = field.child_by_field_name("type") {
+                if field.kind() == "field_declaration" && field.field("name").is_none() {
+                    if let Some(t) = field.field("type") {
                         let base = cx.text(t).trim_start_matches('*').to_string();
                         cx.inherit(Some(idx), "", &base, Relation::Embeds, Cx::line(field));
                     }
@@ -384,11 +374,11 @@ fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
 /// What a Go expression's value is typed as: `T{}`/`&T{}` -> `T`, `f(...)` -> `=f`.
 fn value_type<'a>(cx: &Cx<'a>, v: Node<'a>) -> Option<String> {
     match v.kind() {
-        "composite_literal" => v.child_by_field_name("type").map(|t| cx.collapsed(t)),
-        "unary_expression" => value_type(cx, v.child_by_field_name("operand")?),
-        "type_assertion_expression" => v.child_by_field_name("type").map(|t| cx.collapsed(t)),
+        "composite_literal" => v.field("type").map(|t| cx.collapsed(t)),
+        "unary_expression" => value_type(cx, v.field("operand")?),
+        "type_assertion_expression" => v.field("type").map(|t| cx.collapsed(t)),
         "call_expression" => {
-            let f = v.child_by_field_name("function")?;
+            let f = v.field("function")?;
             Some(format!("={}", cx.collapsed(f)))
         }
         _ => None,
@@ -398,10 +388,7 @@ fn value_type<'a>(cx: &Cx<'a>, v: Node<'a>) -> Option<String> {
 /// `for _, x := range xs`: `x` is an element of `xs` (`~xs`: the type of `xs` with its
 /// slice, array and pointer marks dropped).
 fn range_binding<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
-    let (Some(left), Some(right)) = (
-        node.child_by_field_name("left"),
-        node.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
         return;
     };
     let mut c = left.walk();
@@ -417,10 +404,7 @@ fn range_binding<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
 
 /// `x := T{}`, `x, err := New()`.
 fn short_var<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
-    let (Some(left), Some(right)) = (
-        node.child_by_field_name("left"),
-        node.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
         return;
     };
     let mut c1 = left.walk();
@@ -462,14 +446,14 @@ fn var_spec<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
         .iter()
         .map(|n| cx.text(*n).into_owned())
         .collect();
-    if let Some(t) = node.child_by_field_name("type") {
+    if let Some(t) = node.field("type") {
         let t = cx.collapsed(t);
         for n in names {
             cx.bind(n, t.clone());
         }
         return;
     }
-    let Some(values) = node.child_by_field_name("value") else {
+    let Some(values) = node.field("value") else {
         return;
     };
     let mut c2 = values.walk();
@@ -482,7 +466,7 @@ fn var_spec<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
 }
 
 fn import<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
-    let Some(path) = node.child_by_field_name("path") else {
+    let Some(path) = node.field("path") else {
         return;
     };
     let module = cx.text(path).trim_matches(['"', '`']).to_string();

@@ -498,8 +498,52 @@ fn extract(
 /// `retry_backoff` -> `retry backoff`, `a::b.c` -> `a b c`.
 pub fn split_identifier(s: &str) -> Vec<String> {
     let mut words = Vec::new();
+    for_each_word(s, |w| words.push(w.to_string()));
+    words
+}
+
+/// Append the words of `s` ([`split_identifier`]) to `out`, separated by spaces:
+/// what the index's full-text `words` column holds, without a vector per name.
+pub fn push_words(out: &mut String, s: &str) {
+    let mut first = true;
+    for_each_word(s, |w| {
+        if !std::mem::take(&mut first) {
+            out.push(' ');
+        }
+        out.push_str(w);
+    });
+}
+
+/// Call `f` with each word of `s`, lower-cased, in order (see [`split_identifier`]).
+fn for_each_word(s: &str, mut f: impl FnMut(&str)) {
+    let mut word = String::new();
     for part in s.split(|c: char| !c.is_alphanumeric()) {
         if part.is_empty() {
+            continue;
+        }
+        if part.is_ascii() {
+            // The same rules on bytes: identifiers are nearly always ASCII.
+            let b = part.as_bytes();
+            let mut start = 0;
+            let mut emit = |from: usize, to: usize| {
+                word.clear();
+                word.push_str(&part[from..to]);
+                word.make_ascii_lowercase();
+                f(&word);
+            };
+            for i in 1..b.len() {
+                let (prev, cur) = (b[i - 1], b[i]);
+                let next_lower = b.get(i + 1).is_some_and(|c| c.is_ascii_lowercase());
+                let boundary = (prev.is_ascii_lowercase() && cur.is_ascii_uppercase())
+                    || (prev.is_ascii_uppercase() && cur.is_ascii_uppercase() && next_lower)
+                    || (prev.is_ascii_alphabetic() && cur.is_ascii_digit())
+                    || (prev.is_ascii_digit() && cur.is_ascii_alphabetic());
+                if boundary {
+                    emit(start, i);
+                    start = i;
+                }
+            }
+            emit(start, b.len());
             continue;
         }
         let chars: Vec<char> = part.chars().collect();
@@ -512,13 +556,12 @@ pub fn split_identifier(s: &str) -> Vec<String> {
                 || (prev.is_alphabetic() && cur.is_ascii_digit())
                 || (prev.is_ascii_digit() && cur.is_alphabetic());
             if boundary {
-                words.push(chars[start..i].iter().collect::<String>().to_lowercase());
+                f(&chars[start..i].iter().collect::<String>().to_lowercase());
                 start = i;
             }
         }
-        words.push(chars[start..].iter().collect::<String>().to_lowercase());
+        f(&chars[start..].iter().collect::<String>().to_lowercase());
     }
-    words
 }
 
 #[cfg(test)]
@@ -537,6 +580,28 @@ mod tests {
             ["crate", "io", "utf", "8", "reader"]
         );
         assert_eq!(split_identifier("__init__"), ["init"]);
+        // Outside ASCII the same rules apply by character.
+        assert_eq!(
+            split_identifier("größeZählerHTTP2"),
+            ["größe", "zähler", "http", "2"]
+        );
+        assert_eq!(split_identifier("ÄBCdef"), ["äb", "cdef"]);
+    }
+
+    #[test]
+    fn push_words_joins_the_split_words() {
+        for s in [
+            "parseHTTPRequest",
+            "pkg/mod.py::Class.method",
+            "größeZähler_x9y",
+            "",
+            "__",
+            "a::b.c",
+        ] {
+            let mut out = String::from("x");
+            push_words(&mut out, s);
+            assert_eq!(out, format!("x{}", split_identifier(s).join(" ")), "{s}");
+        }
     }
 
     /// The walk calls a language's hook only for the kinds in its `kinds` list; this

@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::engine::{clean_docstring, is_field, Cx, Visit};
+use super::engine::{clean_docstring, is_field, Cx, FieldExt, Visit};
 use super::{Import, ImportName, Param, Relation, SymbolKind};
 
 /// The node kinds `extract` acts on; the walk skips the hook for every other kind
@@ -56,7 +56,7 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
         let left = st
             .named_child(0)
             .filter(|a| a.kind() == "assignment")
-            .and_then(|a| a.child_by_field_name("left"));
+            .and_then(|a| a.field("left"));
         if let Some(l) = left.filter(|l| l.kind() == "identifier") {
             out.push(l);
         }
@@ -67,7 +67,7 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
 /// An identifier inside a function: assigned (`x = ..`, `x += ..`), read, or a name that
 /// is not a variable's use (attribute, keyword, parameter, definition, import, `global`).
 pub(super) fn var_use<'a>(_cx: &Cx<'a>, node: Node<'a>, p: Node<'a>) -> Option<bool> {
-    let is = |field: &str| is_field(p, field, node);
+    let is = |field: &'static str| is_field(p, field, node);
     match p.kind() {
         "assignment" | "augmented_assignment" if is("left") => Some(true),
         "attribute" if is("attribute") => None,
@@ -99,7 +99,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "expression_statement" => constant(cx, node),
         "assignment" => {
             // `x = ..` in a function makes `x` local there (unless declared `global`).
-            if let Some(l) = node.child_by_field_name("left") {
+            if let Some(l) = node.field("left") {
                 if l.kind() == "identifier" {
                     cx.local(l);
                 }
@@ -117,10 +117,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             }
         }
         "attribute" => {
-            if let (Some(o), Some(a)) = (
-                node.child_by_field_name("object"),
-                node.child_by_field_name("attribute"),
-            ) {
+            if let (Some(o), Some(a)) = (node.field("object"), node.field("attribute")) {
                 if cx.starts_with(node, b"self.") || cx.starts_with(node, b"cls.") {
                     if o.kind() == "identifier" && matches!(&*cx.text(o), "self" | "cls") {
                         cx.access(node, o, a);
@@ -131,7 +128,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             }
         }
         "call" => {
-            if let Some(f) = node.child_by_field_name("function") {
+            if let Some(f) = node.field("function") {
                 cx.call(f, Cx::line(node));
             }
         }
@@ -207,12 +204,12 @@ fn function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
         SymbolKind::Function
     };
     let (span, decorators) = span_and_decorators(cx, node);
-    let body = node.child_by_field_name("body");
+    let body = node.field("body");
     let mut sym = cx.new_symbol(kind, &name, span, node, body);
     sym.decorators = decorators;
     sym.doc = body.and_then(|b| docstring(cx, b));
     sym.return_type = cx.field_text(node, "return_type");
-    if let Some(params) = node.child_by_field_name("parameters") {
+    if let Some(params) = node.field("parameters") {
         sym.parameters = parameters(cx, params, method);
     }
     cx.push_symbol(node, sym);
@@ -260,12 +257,12 @@ fn class<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
         return;
     };
     let (span, decorators) = span_and_decorators(cx, node);
-    let body = node.child_by_field_name("body");
+    let body = node.field("body");
     let mut sym = cx.new_symbol(SymbolKind::Class, &name, span, node, body);
     sym.decorators = decorators;
     sym.doc = body.and_then(|b| docstring(cx, b));
     let idx = cx.push_symbol(node, sym);
-    if let Some(bases) = node.child_by_field_name("superclasses") {
+    if let Some(bases) = node.field("superclasses") {
         let mut cursor = bases.walk();
         for b in bases.named_children(&mut cursor) {
             if matches!(b.kind(), "identifier" | "attribute" | "subscript") {
@@ -284,10 +281,7 @@ fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(assign) = node.named_child(0).filter(|n| n.kind() == "assignment") else {
         return;
     };
-    let Some(left) = assign
-        .child_by_field_name("left")
-        .filter(|n| n.kind() == "identifier")
-    else {
+    let Some(left) = assign.field("left").filter(|n| n.kind() == "identifier") else {
         return;
     };
     let name = cx.text(left).into_owned();
@@ -301,7 +295,7 @@ fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
 
 /// `x = Foo(...)`, `x: Repo = ...`, `self.repo = Repo(...)`, class-body `repo: Repo`.
 fn binding<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
-    let Some(left) = node.child_by_field_name("left") else {
+    let Some(left) = node.field("left") else {
         return;
     };
     let name = match left.kind() {
@@ -315,12 +309,12 @@ fn binding<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
         }
         _ => return,
     };
-    if let Some(t) = node.child_by_field_name("type") {
+    if let Some(t) = node.field("type") {
         let t = cx.collapsed(t);
         cx.bind(name, t);
         return;
     }
-    let Some(mut right) = node.child_by_field_name("right") else {
+    let Some(mut right) = node.field("right") else {
         return;
     };
     if right.kind() == "await" {
@@ -330,7 +324,7 @@ fn binding<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
         }
     }
     if right.kind() == "call" {
-        if let Some(f) = right.child_by_field_name("function") {
+        if let Some(f) = right.field("function") {
             let callee = format!("={}", cx.collapsed(f));
             cx.bind(name, callee);
         }

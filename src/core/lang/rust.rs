@@ -5,7 +5,7 @@
 
 use tree_sitter::Node;
 
-use super::engine::{clean_comment_lines, is_field, Cx, Visit};
+use super::engine::{clean_comment_lines, is_field, Cx, FieldExt, Visit};
 use super::{Import, ImportName, Param, Relation, SymbolKind};
 
 /// The node kinds `extract` acts on; the walk skips the hook for every other kind
@@ -77,7 +77,7 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
     let mut c = root.walk();
     root.named_children(&mut c)
         .filter(|st| st.kind() == "static_item")
-        .filter_map(|st| st.child_by_field_name("name"))
+        .filter_map(|st| st.field("name"))
         .filter(|n| n.kind() == "identifier")
         .collect()
 }
@@ -85,7 +85,7 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
 /// An identifier inside a function: assigned (`X = ..`, `X += ..`), read, or a name
 /// that is not a variable's use (binding, parameter, item name, path segment, macro).
 pub(super) fn var_use<'a>(_cx: &Cx<'a>, node: Node<'a>, p: Node<'a>) -> Option<bool> {
-    let is = |field: &str| is_field(p, field, node);
+    let is = |field: &'static str| is_field(p, field, node);
     match p.kind() {
         "assignment_expression" | "compound_assignment_expr" if is("left") => Some(true),
         "let_declaration" | "parameter" if is("pattern") => None,
@@ -110,18 +110,16 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "enum_item" => item(cx, node, SymbolKind::Enum),
         "trait_item" => item(cx, node, SymbolKind::Trait),
         "type_item" => item(cx, node, SymbolKind::Type),
-        "mod_item" if node.child_by_field_name("body").is_some() => {
-            item(cx, node, SymbolKind::Module)
-        }
+        "mod_item" if node.field("body").is_some() => item(cx, node, SymbolKind::Module),
         "const_item" | "static_item" => constant(cx, node),
         "impl_item" => impl_block(cx, node),
         "call_expression" => {
-            if let Some(f) = node.child_by_field_name("function") {
+            if let Some(f) = node.field("function") {
                 cx.call(f, Cx::line(node));
             }
         }
         "macro_invocation" => {
-            if let Some(m) = node.child_by_field_name("macro") {
+            if let Some(m) = node.field("macro") {
                 let path = cx.collapsed(m);
                 cx.call_text(format!("{path}!"), Cx::line(node));
                 // The arguments are token trees, not syntax: the calls in them are read
@@ -142,10 +140,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         }
         "let_declaration" => let_binding(cx, node),
         "field_expression" => {
-            if let (Some(v), Some(f)) = (
-                node.child_by_field_name("value"),
-                node.child_by_field_name("field"),
-            ) {
+            if let (Some(v), Some(f)) = (node.field("value"), node.field("field")) {
                 if f.kind() == "field_identifier" {
                     if v.kind() == "self" {
                         cx.access(node, v, f);
@@ -165,10 +160,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             }
         }
         "field_declaration" => {
-            if let (Some(n), Some(t)) = (
-                cx.field_text(node, "name"),
-                node.child_by_field_name("type"),
-            ) {
+            if let (Some(n), Some(t)) = (cx.field_text(node, "name"), node.field("type")) {
                 let t = cx.collapsed(t);
                 cx.bind(n, t);
             }
@@ -187,10 +179,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             cx.decision(1);
             cx.push_control(node, false);
             // `for x in &xs` / `xs.iter()`: `x` is an element of `xs`.
-            if let (Some(p), Some(v)) = (
-                node.child_by_field_name("pattern"),
-                node.child_by_field_name("value"),
-            ) {
+            if let (Some(p), Some(v)) = (node.field("pattern"), node.field("value")) {
                 if p.kind() == "identifier" {
                     let v = cx.collapsed(v);
                     let v = v.trim_start_matches('&').trim_start_matches("mut ");
@@ -207,7 +196,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "match_expression" => cx.push_control(node, false),
         "match_arm" | "try_expression" => cx.decision(1),
         // A match arm's guard (`Some(x) if x > 0 =>`).
-        "match_pattern" if node.child_by_field_name("condition").is_some() => cx.decision(1),
+        "match_pattern" if node.field("condition").is_some() => cx.decision(1),
         // `if let Some(x) = a && b`: the `&&`s of a let chain are tokens, not expressions.
         "let_chain" => {
             let mut cursor = node.walk();
@@ -218,7 +207,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             cx.decision(n as u32);
         }
         "binary_expression" => {
-            if let Some(op) = node.child_by_field_name("operator") {
+            if let Some(op) = node.field("operator") {
                 if matches!(op.kind(), "&&" | "||") {
                     cx.decision(1);
                 }
@@ -291,7 +280,7 @@ fn function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
         SymbolKind::Function
     };
     let (span, doc, attrs) = outer(cx, node);
-    let body = node.child_by_field_name("body");
+    let body = node.field("body");
     let mut sym = cx.new_symbol(kind, &name, span, node, body);
     sym.doc = doc;
     sym.decorators = attrs;
@@ -299,7 +288,7 @@ fn function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
         .field_text(node, "return_type")
         .map(|r| super::engine::collapse_ws(&r));
     sym.receiver = cx.enclosing_receiver();
-    if let Some(params) = node.child_by_field_name("parameters") {
+    if let Some(params) = node.field("parameters") {
         sym.parameters = parameters(cx, params);
     }
     if body.is_none() {
@@ -315,8 +304,8 @@ fn parameters<'a>(cx: &Cx<'a>, list: Node<'a>) -> Vec<Param> {
     for p in list.named_children(&mut cursor) {
         match p.kind() {
             "parameter" => {
-                if let Some(pattern) = p.child_by_field_name("pattern") {
-                    out.push(cx.param(pattern, p.child_by_field_name("type")));
+                if let Some(pattern) = p.field("pattern") {
+                    out.push(cx.param(pattern, p.field("type")));
                 }
             }
             "variadic_parameter" => out.push(Param {
@@ -513,7 +502,7 @@ fn macro_rules<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
 
 /// `let x: T = ...`, `let x = T::new()`, `let x = T { .. }`.
 fn let_binding<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
-    let Some(p) = node.child_by_field_name("pattern") else {
+    let Some(p) = node.field("pattern") else {
         return;
     };
     if p.kind() != "identifier" {
@@ -521,25 +510,23 @@ fn let_binding<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     }
     cx.local(p);
     let name = cx.text(p).into_owned();
-    if let Some(t) = node.child_by_field_name("type") {
+    if let Some(t) = node.field("type") {
         let t = cx.collapsed(t);
         cx.bind(name, t);
         return;
     }
-    let Some(mut v) = node.child_by_field_name("value") else {
+    let Some(mut v) = node.field("value") else {
         return;
     };
     while let "reference_expression" | "try_expression" | "await_expression" = v.kind() {
-        match v.child_by_field_name("value").or_else(|| v.named_child(0)) {
+        match v.field("value").or_else(|| v.named_child(0)) {
             Some(inner) => v = inner,
             None => return,
         }
     }
     let bound = match v.kind() {
-        "struct_expression" => v.child_by_field_name("name").map(|n| cx.collapsed(n)),
-        "call_expression" => v
-            .child_by_field_name("function")
-            .map(|f| format!("={}", cx.collapsed(f))),
+        "struct_expression" => v.field("name").map(|n| cx.collapsed(n)),
+        "call_expression" => v.field("function").map(|f| format!("={}", cx.collapsed(f))),
         _ => None,
     };
     if let Some(b) = bound {
@@ -552,7 +539,7 @@ fn item<'a>(cx: &mut Cx<'a>, node: Node<'a>, kind: SymbolKind) {
         return;
     };
     let (span, doc, attrs) = outer(cx, node);
-    let body = node.child_by_field_name("body");
+    let body = node.field("body");
     let mut sym = cx.new_symbol(kind, &name, span, node, body);
     sym.decorators = attrs;
     sym.doc = doc;
@@ -567,7 +554,7 @@ fn item<'a>(cx: &mut Cx<'a>, node: Node<'a>, kind: SymbolKind) {
     }
     let idx = cx.push_symbol(node, sym);
     if kind == SymbolKind::Trait {
-        if let Some(bounds) = node.child_by_field_name("bounds") {
+        if let Some(bounds) = node.field("bounds") {
             let mut cursor = bounds.walk();
             for b in bounds.named_children(&mut cursor) {
                 if b.kind() != "lifetime" {
@@ -584,13 +571,7 @@ fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
         return;
     };
     let (span, doc, attrs) = outer(cx, node);
-    let mut sym = cx.new_symbol(
-        SymbolKind::Constant,
-        &name,
-        span,
-        node,
-        node.child_by_field_name("value"),
-    );
+    let mut sym = cx.new_symbol(SymbolKind::Constant, &name, span, node, node.field("value"));
     sym.doc = doc;
     sym.decorators = attrs;
     sym.return_type = cx.field_text(node, "type");
@@ -600,12 +581,12 @@ fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
 /// `impl Type` / `impl Trait for Type`: a naming scope for its methods, and an
 /// `implements` fact.
 fn impl_block<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
-    let Some(ty) = node.child_by_field_name("type") else {
+    let Some(ty) = node.field("type") else {
         return;
     };
     let written = cx.collapsed(ty);
     let base = type_base_name(&written);
-    if let Some(tr) = node.child_by_field_name("trait") {
+    if let Some(tr) = node.field("trait") {
         let trait_text = cx.text(tr).into_owned();
         cx.inherit(
             None,
@@ -633,7 +614,7 @@ fn type_base_name(written: &str) -> String {
 }
 
 fn use_declaration<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
-    let Some(arg) = node.child_by_field_name("argument") else {
+    let Some(arg) = node.field("argument") else {
         return;
     };
     let mut flat: Vec<(String, ImportName)> = Vec::new();
@@ -699,7 +680,7 @@ fn flatten_use<'a>(cx: &Cx<'a>, node: Node<'a>, prefix: &str, out: &mut Vec<(Str
         "scoped_use_list" => {
             let path = cx.field_text(node, "path").unwrap_or_default();
             let inner = join_path(prefix, &path);
-            if let Some(list) = node.child_by_field_name("list") {
+            if let Some(list) = node.field("list") {
                 flatten_use(cx, list, &inner, out);
             }
         }
