@@ -1284,6 +1284,42 @@ export function bound() {
 /// `reads`/`writes` edge to it (the symbol when it is one, a Rust `static`; else a
 /// placeholder by qualified name), unless a parameter or local of that name hides it
 /// (Python: unless declared `global`); the uses in Rust macro arguments are reads.
+/// What a type says is not a call or a read: `import('./m')` and `typeof CONFIG` in a
+/// type annotation or a type argument are neither; an object type there still declares
+/// members.
+#[test]
+fn typescript_types_hold_no_calls_or_reads() {
+    let repo = Repo::empty();
+    repo.write(
+        "t.ts",
+        "let CONFIG = { a: 1 };\n\
+         export function f(x: typeof CONFIG, y: Promise<typeof import('./m')>): number {\n\
+         \x20 return helper(x);\n\
+         }\n\
+         export function g(s: { create(): number }): number { return CONFIG.a; }\n",
+    );
+    repo.index();
+    let outline = repo.outline("t.ts");
+    let names: Vec<&str> = outline["symbols"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["qualified_name"].as_str().unwrap())
+        .collect();
+    // The object type's member is a symbol.
+    assert!(names.contains(&"t.ts::g.create"), "{names:?}");
+    let callees: Vec<String> = outline["symbols"][0]["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["callee"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(callees, ["helper"]);
+    let es = edges(&graph_json(&repo));
+    has(&es, "reads", "exact", "t.ts::g", "t.ts::CONFIG");
+    lacks(&es, "t.ts::f", "t.ts::CONFIG");
+}
+
 #[test]
 fn module_level_variables_are_read_and_written() {
     let repo = Repo::empty();

@@ -173,6 +173,23 @@ fn broken_file_calls_after_the_error_are_recorded() {
     );
 }
 
+/// The walk does not step into plain strings, comments, most types or macro token trees;
+/// syntax errors inside them still count, as tree-sitter reports them.
+#[test]
+fn errors_inside_parts_the_walk_skips_are_counted() {
+    let repo = Repo::empty();
+    repo.write(
+        "types.ts",
+        "function f(x: Map<string, number,,>): void {}\n",
+    );
+    repo.write("mac.rs", "fn g() { println!(\"{}\", (1 + ); }\n");
+    repo.write("clean.ts", "function f(x: Map<string, number>): void {}\n");
+    repo.index();
+    assert!(n(&repo.outline("types.ts"), "parse_errors") > 0);
+    assert!(n(&repo.outline("mac.rs"), "parse_errors") > 0);
+    assert_eq!(n(&repo.outline("clean.ts"), "parse_errors"), 0);
+}
+
 #[test]
 fn valid_files_report_no_parse_errors() {
     for f in [

@@ -67,6 +67,18 @@ pub(super) const OPAQUE: &[&str] = &[
     "comment",
 ];
 
+/// Kinds walked into only when their text passes a test: type annotations and type
+/// arguments only when they hold an object type (`{ create(): E }`), whose members are
+/// symbols; other types hold nothing the hook reads (`typeof x` in a type is not a read).
+pub(super) const ENTER_IF: &[(&str, fn(&[u8]) -> bool)] = &[
+    ("type_annotation", may_declare),
+    ("type_arguments", may_declare),
+];
+
+fn may_declare(text: &[u8]) -> bool {
+    text.contains(&b'{')
+}
+
 /// Module-level variables: top-level `let`/`const`/`var` names (exported or not) whose
 /// value is not a function or class.
 pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {

@@ -159,9 +159,7 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, kinds: &[Kin
             .copied()
             .unwrap_or(KindFlags {
                 named: true,
-                hooked: false,
-                opaque: false,
-                ident: false,
+                ..KindFlags::default()
             });
         if has_errors && node.is_missing() {
             cx.out.parse_errors += 1;
@@ -185,7 +183,16 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, kinds: &[Kin
             // Recorded after the hook: at hook time `visited` holds the earlier siblings.
             let depth = cx.ancestors.len();
             cx.visited[depth].push(node);
-            if visit == Visit::Children && !flags.opaque && cursor.goto_first_child() {
+            let enter = visit == Visit::Children
+                && !flags.opaque
+                && flags
+                    .enter_if
+                    .is_none_or(|may_matter| may_matter(&cx.src[node.byte_range()]));
+            if !enter && has_errors && node.has_error() {
+                // Errors inside a part the walk does not enter still count.
+                cx.out.parse_errors += errors_below(node);
+            }
+            if enter && cursor.goto_first_child() {
                 cx.ancestors.push(node);
                 let depth = cx.ancestors.len();
                 if cx.visited.len() <= depth {
@@ -210,6 +217,32 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, kinds: &[Kin
     }
 }
 
+/// ERROR and MISSING nodes strictly inside `node`, counted as the walk counts them.
+fn errors_below(node: Node) -> u32 {
+    let mut n = 0;
+    let mut cursor = node.walk();
+    if !cursor.goto_first_child() {
+        return 0;
+    }
+    loop {
+        let x = cursor.node();
+        if x.is_missing() || (x.is_named() && x.is_error()) {
+            n += 1;
+        }
+        if x.has_error() && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() || cursor.node().id() == node.id() {
+                return n;
+            }
+        }
+    }
+}
+
 /// What the walk needs to know of a node kind.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct KindFlags {
@@ -220,6 +253,9 @@ pub(crate) struct KindFlags {
     pub opaque: bool,
     /// The language's plain identifier (a possible use of a module-level variable).
     pub ident: bool,
+    /// Walked into only if this test of the node's text is true (`enter_if` of the
+    /// language's row).
+    pub enter_if: Option<fn(&[u8]) -> bool>,
 }
 
 /// Call `hook` on `node` alone, as the walk would; returns whether it asked for the

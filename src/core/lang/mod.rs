@@ -19,7 +19,7 @@ use serde::Serialize;
 /// Version of what extraction produces. Bump it whenever a change to extraction would
 /// give different facts for the same file: an index made by another version is rebuilt
 /// in full, because its unchanged files would otherwise keep stale facts.
-pub const EXTRACT_VERSION: u32 = 13;
+pub const EXTRACT_VERSION: u32 = 14;
 
 /// A language leindex indexes. The string forms are part of the JSON contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -44,6 +44,11 @@ pub struct LanguageSpec {
     /// Node kinds whose insides hold nothing `extract` acts on (types, literals, import
     /// paths): the walk does not go into them (the hook still sees the node itself).
     opaque: &'static [&'static str],
+    /// Node kinds the walk goes into only when a test of their source text says
+    /// something inside may matter (a Python string only if it can interpolate, a
+    /// TypeScript type only if it can declare members): most cannot, and stepping
+    /// through their nodes is most of what an extraction costs beyond parsing.
+    enter_if: &'static [(&'static str, fn(&[u8]) -> bool)],
     /// The file's module-level variables (their name nodes).
     module_vars: for<'t> fn(&engine::Cx<'t>, tree_sitter::Node<'t>) -> Vec<tree_sitter::Node<'t>>,
     /// How an identifier inside a function uses a variable (read, write, neither).
@@ -60,6 +65,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         extract: python::extract,
         kinds: python::KINDS,
         opaque: python::OPAQUE,
+        enter_if: python::ENTER_IF,
         module_vars: python::module_vars,
         var_use: python::var_use,
     },
@@ -71,6 +77,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         extract: ecma::extract,
         kinds: ecma::KINDS,
         opaque: ecma::OPAQUE,
+        enter_if: ecma::ENTER_IF,
         module_vars: ecma::module_vars,
         var_use: ecma::var_use,
     },
@@ -82,6 +89,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         extract: ecma::extract,
         kinds: ecma::KINDS,
         opaque: ecma::OPAQUE,
+        enter_if: ecma::ENTER_IF,
         module_vars: ecma::module_vars,
         var_use: ecma::var_use,
     },
@@ -93,6 +101,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         extract: ecma::extract,
         kinds: ecma::KINDS,
         opaque: ecma::OPAQUE,
+        enter_if: ecma::ENTER_IF,
         module_vars: ecma::module_vars,
         var_use: ecma::var_use,
     },
@@ -104,6 +113,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         extract: go::extract,
         kinds: go::KINDS,
         opaque: go::OPAQUE,
+        enter_if: &[],
         module_vars: go::module_vars,
         var_use: go::var_use,
     },
@@ -115,6 +125,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         extract: rust::extract,
         kinds: rust::KINDS,
         opaque: rust::OPAQUE,
+        enter_if: &[],
         module_vars: rust::module_vars,
         var_use: rust::var_use,
     },
@@ -169,11 +180,15 @@ impl Language {
                                     .node_kind_for_id(id)
                                     .is_some_and(|name| spec.opaque.contains(&name));
                             let ident = named && grammar.node_kind_for_id(id) == Some("identifier");
+                            let enter_if = grammar.node_kind_for_id(id).and_then(|name| {
+                                spec.enter_if.iter().find(|e| e.0 == name).map(|e| e.1)
+                            });
                             engine::KindFlags {
                                 named,
                                 hooked,
                                 opaque,
                                 ident,
+                                enter_if: enter_if.filter(|_| named),
                             }
                         })
                         .collect()

@@ -45,6 +45,17 @@ pub(super) const OPAQUE: &[&str] = &[
     "comment",
 ];
 
+/// Kinds walked into only when their text passes a test: a string only when its prefix
+/// lets it interpolate (`f"..{call()}"`, `t".."`); plain strings, docstrings among them,
+/// hold nothing the hook reads.
+pub(super) const ENTER_IF: &[(&str, fn(&[u8]) -> bool)] = &[("string", may_interpolate)];
+
+fn may_interpolate(text: &[u8]) -> bool {
+    text.iter()
+        .take_while(|c| !matches!(c, b'"' | b'\''))
+        .any(|c| !matches!(c, b'r' | b'R' | b'b' | b'B' | b'u' | b'U'))
+}
+
 /// Module-level variables: names assigned at the top level (`x = ...`, `x: T = ...`).
 pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
     let mut out = Vec::new();
