@@ -70,7 +70,7 @@ pub(super) const OPAQUE: &[&str] = &[
 /// Kinds walked into only when their text passes a test: type annotations and type
 /// arguments only when they hold an object type (`{ create(): E }`), whose members are
 /// symbols; other types hold nothing the hook reads (`typeof x` in a type is not a read).
-pub(super) const ENTER_IF: &[(&str, fn(&[u8]) -> bool)] = &[
+pub(super) const ENTER_IF: super::EnterIf = &[
     ("type_annotation", may_declare),
     ("type_arguments", may_declare),
 ];

@@ -48,12 +48,15 @@ pub struct LanguageSpec {
     /// something inside may matter (a Python string only if it can interpolate, a
     /// TypeScript type only if it can declare members): most cannot, and stepping
     /// through their nodes is most of what an extraction costs beyond parsing.
-    enter_if: &'static [(&'static str, fn(&[u8]) -> bool)],
+    enter_if: EnterIf,
     /// The file's module-level variables (their name nodes).
     module_vars: for<'t> fn(&engine::Cx<'t>, tree_sitter::Node<'t>) -> Vec<tree_sitter::Node<'t>>,
     /// How an identifier inside a function uses a variable (read, write, neither).
     var_use: engine::VarUse,
 }
+
+/// Node kinds with a test of their text that says whether the walk goes into them.
+type EnterIf = &'static [(&'static str, fn(&[u8]) -> bool)];
 
 /// The language table: the only place that knows which languages exist.
 pub static LANGUAGES: &[LanguageSpec] = &[

@@ -48,7 +48,7 @@ pub(super) const OPAQUE: &[&str] = &[
 /// Kinds walked into only when their text passes a test: a string only when its prefix
 /// lets it interpolate (`f"..{call()}"`, `t".."`); plain strings, docstrings among them,
 /// hold nothing the hook reads.
-pub(super) const ENTER_IF: &[(&str, fn(&[u8]) -> bool)] = &[("string", may_interpolate)];
+pub(super) const ENTER_IF: super::EnterIf = &[("string", may_interpolate)];
 
 fn may_interpolate(text: &[u8]) -> bool {
     text.iter()
