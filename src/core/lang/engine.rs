@@ -48,6 +48,9 @@ struct Frame {
 pub(crate) struct Cx<'a> {
     pub file: &'a FileContext,
     pub src: &'a [u8],
+    /// `src` as text when it is valid UTF-8 (nearly always): node texts are then slices
+    /// of it, not checked again one by one.
+    src_str: Option<&'a str>,
     pub out: FileExtract,
     frames: Vec<Frame>,
     /// Separator between the prefix and the first name, and between nested names.
@@ -151,6 +154,10 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, kinds: &[Kin
     cx.ancestors.clear();
     cx.visited.clear();
     cx.visited.push(Vec::new());
+    // Per depth, the siblings still to visit after the current node (the root has none).
+    // Knowing the count spares the cursor its search for a sibling that does not exist,
+    // which costs as much as a step (tree-sitter counts the same visible children).
+    let mut left: Vec<usize> = vec![0];
     loop {
         let node = cursor.node();
         // Ids past the table are ERROR nodes (u16::MAX): named, and walked into.
@@ -192,7 +199,9 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, kinds: &[Kin
                 // Errors inside a part the walk does not enter still count.
                 cx.out.parse_errors += errors_below(node);
             }
-            if enter && cursor.goto_first_child() {
+            let children = if enter { node.child_count() } else { 0 };
+            if children > 0 && cursor.goto_first_child() {
+                left.push(children - 1);
                 cx.ancestors.push(node);
                 let depth = cx.ancestors.len();
                 if cx.visited.len() <= depth {
@@ -206,12 +215,21 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, kinds: &[Kin
         // Leave this node and every ancestor that has no next sibling.
         loop {
             cx.leave(cx.ancestors.len());
-            if cursor.goto_next_sibling() {
-                break;
+            let next = left.last_mut().expect("the root's entry stays");
+            if *next > 0 {
+                *next -= 1;
+                if cursor.goto_next_sibling() {
+                    break;
+                }
             }
+            debug_assert!(
+                !cursor.clone().goto_next_sibling(),
+                "a sibling was not counted"
+            );
             if !cursor.goto_parent() {
                 return;
             }
+            left.pop();
             cx.ancestors.pop();
         }
     }
@@ -280,6 +298,7 @@ impl<'a> Cx<'a> {
         Cx {
             file,
             src,
+            src_str: std::str::from_utf8(src).ok(),
             out: FileExtract::default(),
             frames: Vec::new(),
             prefix_sep,
@@ -456,7 +475,11 @@ impl<'a> Cx<'a> {
     // ------------------------------------------------------------------ text helpers
 
     pub fn text(&self, node: Node) -> Cow<'a, str> {
-        String::from_utf8_lossy(&self.src[node.start_byte()..node.end_byte()])
+        let range = node.start_byte()..node.end_byte();
+        match self.src_str.and_then(|s| s.get(range.clone())) {
+            Some(text) => Cow::Borrowed(text),
+            None => String::from_utf8_lossy(&self.src[range]),
+        }
     }
 
     /// Does the node's source text start with `prefix`? (A cheap filter before looking
