@@ -6,7 +6,7 @@
 
 use tree_sitter::Node;
 
-use super::engine::{clean_comment_lines, is_field, Cx, FieldExt, Visit};
+use super::engine::{clean_comment_lines, is_field, Cx, FieldExt, KindExt, Visit};
 use super::python::is_constant_name;
 use super::{Import, ImportName, Param, Relation, SymbolKind};
 
@@ -85,7 +85,7 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
     let mut out = Vec::new();
     let mut c = root.walk();
     for st in root.named_children(&mut c) {
-        let decl = if st.kind() == "export_statement" {
+        let decl = if st.kind_str() == "export_statement" {
             match st.field("declaration") {
                 Some(d) => d,
                 None => continue,
@@ -93,14 +93,17 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
         } else {
             st
         };
-        if !matches!(decl.kind(), "lexical_declaration" | "variable_declaration") {
+        if !matches!(
+            decl.kind_str(),
+            "lexical_declaration" | "variable_declaration"
+        ) {
             continue;
         }
         let mut c2 = decl.walk();
         for d in decl.named_children(&mut c2) {
             let function = d.field("value").is_some_and(|v| {
                 matches!(
-                    v.kind(),
+                    v.kind_str(),
                     "arrow_function"
                         | "function_expression"
                         | "function"
@@ -110,8 +113,8 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
             });
             match d.field("name") {
                 Some(n)
-                    if d.kind() == "variable_declarator"
-                        && n.kind() == "identifier"
+                    if d.kind_str() == "variable_declarator"
+                        && n.kind_str() == "identifier"
                         && !function =>
                 {
                     out.push(n)
@@ -127,7 +130,7 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
 /// name that is not a variable's use (declaration, parameter, label, import).
 pub(super) fn var_use<'a>(_cx: &Cx<'a>, node: Node<'a>, p: Node<'a>) -> Option<bool> {
     let is = |field: &'static str| is_field(p, field, node);
-    match p.kind() {
+    match p.kind_str() {
         "assignment_expression" | "augmented_assignment_expression" if is("left") => Some(true),
         "update_expression" => Some(true),
         "variable_declarator" if is("name") => None,
@@ -148,7 +151,7 @@ pub(super) fn var_use<'a>(_cx: &Cx<'a>, node: Node<'a>, p: Node<'a>) -> Option<b
 }
 
 pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
-    match node.kind() {
+    match node.kind_str() {
         "function_declaration" | "generator_function_declaration" | "function_signature" => {
             named_function(cx, node, node, SymbolKind::Function)
         }
@@ -166,19 +169,19 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "variable_declarator" => {
             constant(cx, node);
             if let Some(name) = node.field("name") {
-                if name.kind() == "identifier" {
+                if name.kind_str() == "identifier" {
                     cx.local(name);
                     let name = cx.text(name).into_owned();
                     bind_value(cx, node, name, "type", "value");
-                } else if name.kind() == "object_pattern" {
+                } else if name.kind_str() == "object_pattern" {
                     destructured(cx, name, node.field("value"));
                 }
             }
         }
         "member_expression" => {
             if let (Some(o), Some(p)) = (node.field("object"), node.field("property")) {
-                if p.kind() == "property_identifier" {
-                    if o.kind() == "this" {
+                if p.kind_str() == "property_identifier" {
+                    if o.kind_str() == "this" {
                         cx.access(node, o, p);
                     } else {
                         cx.typed_access(node, o, p);
@@ -212,11 +215,11 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "call_expression" => {
             // An optional call `f?.()` has its `?.` as a bare token.
             let mut cursor = node.walk();
-            if node.children(&mut cursor).any(|c| c.kind() == "?.") {
+            if node.children(&mut cursor).any(|c| c.kind_str() == "?.") {
                 cx.decision(1);
             }
             if let Some(f) = node.field("function") {
-                if f.kind() == "identifier" && &*cx.text(f) == "require" {
+                if f.kind_str() == "identifier" && &*cx.text(f) == "require" {
                     require(cx, node);
                 }
                 cx.call(f, Cx::line(node));
@@ -236,15 +239,15 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             cx.decision(1);
             let else_if = cx
                 .parent_of(node)
-                .is_some_and(|p| p.kind() == "else_clause");
+                .is_some_and(|p| p.kind_str() == "else_clause");
             cx.push_control(node, else_if);
         }
         "for_statement" | "for_in_statement" | "while_statement" | "do_statement" => {
             cx.decision(1);
             cx.push_control(node, false);
             // `for (const x of xs)`: `x` is an element of `xs`.
-            if node.kind() == "for_in_statement"
-                && node.field("operator").is_some_and(|o| o.kind() == "of")
+            if node.kind_str() == "for_in_statement"
+                && node.field("operator").is_some_and(|o| o.kind_str() == "of")
             {
                 cx.bind_loop(node, "left", "right");
             }
@@ -263,7 +266,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             let mut cursor = node.walk();
             let property = node
                 .children(&mut cursor)
-                .any(|c| matches!(c.kind(), "accessibility_modifier" | "readonly"));
+                .any(|c| matches!(c.kind_str(), "accessibility_modifier" | "readonly"));
             if let (true, Some(p), Some(t)) = (property, node.field("pattern"), node.field("type"))
             {
                 let (p, t) = (cx.collapsed(p), strip_colon(&cx.collapsed(t)));
@@ -273,14 +276,14 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "switch_case" if node.field("value").is_some() => cx.decision(1),
         "binary_expression" => {
             if let Some(op) = node.field("operator") {
-                if matches!(op.kind(), "&&" | "||" | "??") {
+                if matches!(op.kind_str(), "&&" | "||" | "??") {
                     cx.decision(1);
                 }
             }
         }
         "augmented_assignment_expression" => {
             if let Some(op) = node.field("operator") {
-                if matches!(op.kind(), "&&=" | "||=" | "??=") {
+                if matches!(op.kind_str(), "&&=" | "||=" | "??=") {
                     cx.decision(1);
                 }
             }
@@ -294,7 +297,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
 /// when there is one.
 fn doc_anchor<'a>(cx: &Cx<'a>, node: Node<'a>) -> Node<'a> {
     match cx.parent_of(node) {
-        Some(p) if p.kind() == "export_statement" => p,
+        Some(p) if p.kind_str() == "export_statement" => p,
         _ => node,
     }
 }
@@ -303,8 +306,8 @@ fn jsdoc<'a>(cx: &Cx<'a>, node: Node<'a>) -> Option<String> {
     let anchor = doc_anchor(cx, node);
     let comments = cx.comments_above(
         anchor,
-        |n| n.kind() == "comment",
-        |n| n.kind() == "decorator",
+        |n| n.kind_str() == "comment",
+        |n| n.kind_str() == "decorator",
     );
     let last = comments.last()?;
     let text = cx.text(*last);
@@ -319,14 +322,14 @@ fn decorators<'a>(cx: &Cx<'a>, node: Node<'a>) -> (Node<'a>, Vec<String>) {
     let mut out = Vec::new();
     let mut cursor = node.walk();
     for c in node.children(&mut cursor) {
-        if c.kind() == "decorator" {
+        if c.kind_str() == "decorator" {
             out.push(strip_at(&cx.collapsed(c)));
         }
     }
     let mut start = node;
     let mut before = Vec::new();
     for &p in cx.prev_siblings(node).iter().rev() {
-        if p.kind() != "decorator" {
+        if p.kind_str() != "decorator" {
             break;
         }
         before.push(strip_at(&cx.collapsed(p)));
@@ -394,16 +397,16 @@ fn parameters<'a>(cx: &Cx<'a>, params: Node<'a>) -> Vec<Param> {
     let mut out = Vec::new();
     let mut cursor = params.walk();
     for p in params.named_children(&mut cursor) {
-        match p.kind() {
+        match p.kind_str() {
             "required_parameter" | "optional_parameter" => {
                 let Some(pattern) = p.field("pattern") else {
                     continue;
                 };
-                if pattern.kind() == "this" {
+                if pattern.kind_str() == "this" {
                     continue;
                 }
                 let mut name = cx.collapsed(pattern);
-                if p.kind() == "optional_parameter" {
+                if p.kind_str() == "optional_parameter" {
                     name.push('?');
                 }
                 let ty = p.field("type").map(|t| strip_colon(&cx.collapsed(t)));
@@ -436,7 +439,7 @@ fn type_like<'a>(cx: &mut Cx<'a>, node: Node<'a>, kind: SymbolKind) {
     let idx = cx.push_symbol(node, sym);
     let mut cursor = node.walk();
     for c in node.named_children(&mut cursor) {
-        match c.kind() {
+        match c.kind_str() {
             "class_heritage" => heritage(cx, idx, c),
             "extends_type_clause" => {
                 let mut cur = c.walk();
@@ -453,7 +456,7 @@ fn type_like<'a>(cx: &mut Cx<'a>, node: Node<'a>, kind: SymbolKind) {
 fn heritage<'a>(cx: &mut Cx<'a>, idx: usize, node: Node<'a>) {
     let mut cursor = node.walk();
     for c in node.named_children(&mut cursor) {
-        match c.kind() {
+        match c.kind_str() {
             "extends_clause" => {
                 let mut cur = c.walk();
                 for v in c.children_by_field_name("value", &mut cur) {
@@ -484,17 +487,17 @@ fn bound_function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(parent) = cx.parent_of(node) else {
         return cx.push_anon(node, false);
     };
-    if parent.kind() == "arguments" {
+    if parent.kind_str() == "arguments" {
         anon_params(cx, node, parent);
         return cx.push_anon(node, false);
     }
-    let (name, span, kind) = match parent.kind() {
+    let (name, span, kind) = match parent.kind_str() {
         "variable_declarator" if parent.field("value") == Some(node) => {
             let name = parent.field("name");
             let decl = cx.parent_of(parent).filter(|d| {
                 let mut c = d.walk();
                 d.named_children(&mut c)
-                    .filter(|n| n.kind() == "variable_declarator")
+                    .filter(|n| n.kind_str() == "variable_declarator")
                     .count()
                     == 1
             });
@@ -508,7 +511,7 @@ fn bound_function<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     };
     let Some(name_node) = name.filter(|n| {
         matches!(
-            n.kind(),
+            n.kind_str(),
             "identifier" | "property_identifier" | "private_property_identifier"
         )
     }) else {
@@ -534,7 +537,7 @@ fn anon_params<'a>(cx: &mut Cx<'a>, func: Node<'a>, parent: Node<'a>) {
         let mut c = list.walk();
         let this_type = list
             .named_children(&mut c)
-            .find(|p| p.field("pattern").is_some_and(|n| n.kind() == "this"))
+            .find(|p| p.field("pattern").is_some_and(|n| n.kind_str() == "this"))
             .and_then(|p| p.field("type"));
         if let Some(t) = this_type {
             let t = strip_colon(&cx.collapsed(t));
@@ -547,10 +550,10 @@ fn anon_params<'a>(cx: &mut Cx<'a>, func: Node<'a>, parent: Node<'a>) {
         return;
     }
     // The call this function is an argument of, and which argument it is.
-    let context = (parent.kind() == "arguments")
+    let context = (parent.kind_str() == "arguments")
         .then(|| {
             let call = cx.parent_of(parent)?;
-            let callee = match call.kind() {
+            let callee = match call.kind_str() {
                 "call_expression" => call.field("function"),
                 "new_expression" => call.field("constructor"),
                 _ => None,
@@ -558,7 +561,7 @@ fn anon_params<'a>(cx: &mut Cx<'a>, func: Node<'a>, parent: Node<'a>) {
             let mut c = parent.walk();
             let arg = parent
                 .named_children(&mut c)
-                .filter(|a| a.kind() != "comment")
+                .filter(|a| a.kind_str() != "comment")
                 .position(|a| a.id() == func.id())?;
             Some((arg, cx.collapsed(callee)))
         })
@@ -586,14 +589,14 @@ fn anon_params<'a>(cx: &mut Cx<'a>, func: Node<'a>, parent: Node<'a>) {
 /// `const { actions, delay } = this` (or `= source`): each name is that member of the
 /// value, `@this.actions`. Only a plain name or `this` as the value.
 fn destructured<'a>(cx: &mut Cx<'a>, pattern: Node<'a>, value: Option<Node<'a>>) {
-    let Some(value) = value.filter(|v| matches!(v.kind(), "this" | "identifier")) else {
+    let Some(value) = value.filter(|v| matches!(v.kind_str(), "this" | "identifier")) else {
         return;
     };
     let object = cx.text(value).into_owned();
     let mut c = pattern.walk();
     let names: Vec<String> = pattern
         .named_children(&mut c)
-        .filter(|p| p.kind() == "shorthand_property_identifier_pattern")
+        .filter(|p| p.kind_str() == "shorthand_property_identifier_pattern")
         .map(|p| cx.text(p).into_owned())
         .collect();
     for name in names {
@@ -606,7 +609,7 @@ fn destructured<'a>(cx: &mut Cx<'a>, pattern: Node<'a>, value: Option<Node<'a>>)
 fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(decl) = cx
         .parent_of(node)
-        .filter(|d| d.kind() == "lexical_declaration")
+        .filter(|d| d.kind_str() == "lexical_declaration")
     else {
         return;
     };
@@ -616,9 +619,9 @@ fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let (Some(name_node), Some(value)) = (node.field("name"), node.field("value")) else {
         return;
     };
-    if name_node.kind() != "identifier"
+    if name_node.kind_str() != "identifier"
         || matches!(
-            value.kind(),
+            value.kind_str(),
             "arrow_function" | "function_expression" | "generator_function"
         )
     {
@@ -652,7 +655,7 @@ fn bind_value<'a>(
         return;
     };
     while matches!(
-        v.kind(),
+        v.kind_str(),
         "await_expression" | "parenthesized_expression" | "non_null_expression"
     ) {
         match v.named_child(0) {
@@ -660,7 +663,7 @@ fn bind_value<'a>(
             None => return,
         }
     }
-    let callee = match v.kind() {
+    let callee = match v.kind_str() {
         "new_expression" => v.field("constructor"),
         "call_expression" => v.field("function"),
         _ => None,
@@ -668,7 +671,7 @@ fn bind_value<'a>(
     if let Some(c) = callee {
         let c = format!("={}", cx.collapsed(c));
         cx.bind(name, c);
-    } else if v.kind() == "identifier" {
+    } else if v.kind_str() == "identifier" {
         // `const conn = connection`: the same type as that name.
         let alias = format!("@{}", cx.text(v));
         cx.bind(name, alias);
@@ -688,11 +691,11 @@ fn import<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let mut cursor = node.walk();
     for clause in node
         .named_children(&mut cursor)
-        .filter(|c| c.kind() == "import_clause")
+        .filter(|c| c.kind_str() == "import_clause")
     {
         let mut cur = clause.walk();
         for c in clause.named_children(&mut cur) {
-            match c.kind() {
+            match c.kind_str() {
                 "identifier" => names.push(ImportName {
                     name: "default".into(),
                     alias: Some(cx.text(c).into_owned()),
@@ -718,7 +721,7 @@ fn specifiers<'a>(cx: &Cx<'a>, list: Node<'a>, kind: &str, names: &mut Vec<Impor
     let mut cursor = list.walk();
     for s in list
         .named_children(&mut cursor)
-        .filter(|s| s.kind() == kind)
+        .filter(|s| s.kind_str() == kind)
     {
         names.push(ImportName {
             name: cx
@@ -738,11 +741,14 @@ fn specifiers<'a>(cx: &Cx<'a>, list: Node<'a>, kind: &str, names: &mut Vec<Impor
 fn reexport<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(source) = node.field("source") else {
         let mut cursor = node.walk();
-        if !node.children(&mut cursor).any(|c| c.kind() == "default") {
+        if !node
+            .children(&mut cursor)
+            .any(|c| c.kind_str() == "default")
+        {
             return;
         }
         let named = match (node.field("value"), node.field("declaration")) {
-            (Some(v), _) if v.kind() == "identifier" => Some(cx.text(v).into_owned()),
+            (Some(v), _) if v.kind_str() == "identifier" => Some(cx.text(v).into_owned()),
             (_, Some(d)) => cx.field_text(d, "name"),
             _ => None,
         };
@@ -764,7 +770,7 @@ fn reexport<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let mut cursor = node.walk();
     let mut star = false;
     for c in node.children(&mut cursor) {
-        match c.kind() {
+        match c.kind_str() {
             "export_clause" => specifiers(cx, c, "export_specifier", &mut names),
             "namespace_export" => names.push(ImportName {
                 name: "*".into(),
@@ -793,7 +799,7 @@ fn require<'a>(cx: &mut Cx<'a>, call: Node<'a>) {
     let Some(arg) = call
         .field("arguments")
         .and_then(|a| a.named_child(0))
-        .filter(|a| a.kind() == "string")
+        .filter(|a| a.kind_str() == "string")
     else {
         return;
     };
@@ -802,15 +808,15 @@ fn require<'a>(cx: &mut Cx<'a>, call: Node<'a>) {
     let mut names = Vec::new();
     if let Some(decl) = cx
         .parent_of(call)
-        .filter(|p| p.kind() == "variable_declarator")
+        .filter(|p| p.kind_str() == "variable_declarator")
     {
         if let Some(name) = decl.field("name") {
-            match name.kind() {
+            match name.kind_str() {
                 "identifier" => alias = Some(cx.text(name).into_owned()),
                 "object_pattern" => {
                     let mut cursor = name.walk();
                     for p in name.named_children(&mut cursor) {
-                        match p.kind() {
+                        match p.kind_str() {
                             "shorthand_property_identifier_pattern" => names.push(ImportName {
                                 name: cx.text(p).into_owned(),
                                 alias: None,

@@ -102,6 +102,44 @@ impl<'t> FieldExt<'t> for Node<'t> {
     }
 }
 
+/// `Node::kind` from a table made once per grammar: tree-sitter's own looks the name
+/// up, measures it and checks that it is UTF-8 on every call, and hooks ask for kinds
+/// constantly.
+pub(crate) trait KindExt {
+    fn kind_str(&self) -> &'static str;
+}
+
+impl KindExt for Node<'_> {
+    #[inline]
+    fn kind_str(&self) -> &'static str {
+        let grammar = unsafe { tree_sitter::ffi::ts_node_language(self.into_raw()) } as usize;
+        kind_names()
+            .iter()
+            .find(|t| t.0 == grammar)
+            .and_then(|t| t.1.get(self.kind_id() as usize).copied())
+            // ERROR nodes (ids past the table) and any grammar not in the table.
+            .unwrap_or_else(|| self.kind())
+    }
+}
+
+/// Per grammar of the language table (by address): the name of each node kind id.
+fn kind_names() -> &'static [(usize, Vec<&'static str>)] {
+    static TABLES: std::sync::OnceLock<Vec<(usize, Vec<&'static str>)>> =
+        std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        super::LANGUAGES
+            .iter()
+            .map(|spec| {
+                let grammar = (spec.grammar)();
+                let names = (0..grammar.node_kind_count() as u16)
+                    .map(|id| grammar.node_kind_for_id(id).unwrap_or(""))
+                    .collect();
+                (grammar.into_raw() as usize, names)
+            })
+            .collect()
+    })
+}
+
 /// A small direct-mapped cache per thread: (grammar, name address) -> field id (0: the
 /// grammar has no such field).
 fn field_id(node: Node, name: &'static str) -> Option<u16> {
@@ -821,7 +859,7 @@ impl<'a> Cx<'a> {
         let parent = self.parent_of(node);
         let is_field = |p: Node, name: &'static str| is_field(p, name, node);
         let write = match parent {
-            Some(p) => match p.kind() {
+            Some(p) => match p.kind_str() {
                 "call" | "call_expression" if is_field(p, "function") => return,
                 "assignment"
                 | "augmented_assignment"
@@ -831,7 +869,7 @@ impl<'a> Cx<'a> {
                 "update_expression" | "inc_statement" | "dec_statement" => true,
                 // Go: `c.x, c.y = ...` has the accesses in the left expression list.
                 "expression_list" => self.parent_of(p).is_some_and(|g| {
-                    g.kind() == "assignment_statement"
+                    g.kind_str() == "assignment_statement"
                         && g.field("left").is_some_and(|l| l.id() == p.id())
                 }),
                 _ => false,
@@ -854,7 +892,7 @@ impl<'a> Cx<'a> {
     /// A field access on a plain name (`cart.items`, not `self.items`) when the name has
     /// a declared or inferred type in the open functions: recorded like [`Cx::access`].
     pub fn typed_access(&mut self, node: Node<'a>, object: Node<'a>, field: Node<'a>) {
-        if object.kind() != "identifier" || self.typed.is_empty() {
+        if object.kind_str() != "identifier" || self.typed.is_empty() {
             return;
         }
         let name = &self.src[object.start_byte()..object.end_byte()];
@@ -867,7 +905,7 @@ impl<'a> Cx<'a> {
     /// element of what it iterates over (`~right`, see [`super::Binding`]).
     pub fn bind_loop(&mut self, node: Node<'a>, left: &'static str, right: &'static str) {
         if let (Some(l), Some(r)) = (node.field(left), node.field(right)) {
-            if l.kind() == "identifier" {
+            if l.kind_str() == "identifier" {
                 let (l, r) = (self.text(l).into_owned(), self.collapsed(r));
                 self.bind(l, format!("~{r}"));
             }

@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use super::engine::{clean_comment_lines, is_field, Cx, FieldExt, Visit};
+use super::engine::{clean_comment_lines, is_field, Cx, FieldExt, KindExt, Visit};
 use super::{Import, Param, Relation, SymbolKind};
 
 /// The node kinds `extract` acts on; the walk skips the hook for every other kind
@@ -51,17 +51,20 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
     let mut out = Vec::new();
     let mut c = root.walk();
     for st in root.named_children(&mut c) {
-        if st.kind() != "var_declaration" {
+        if st.kind_str() != "var_declaration" {
             continue;
         }
         let mut specs = Vec::new();
         let mut c2 = st.walk();
         for x in st.named_children(&mut c2) {
-            match x.kind() {
+            match x.kind_str() {
                 "var_spec" => specs.push(x),
                 "var_spec_list" => {
                     let mut c3 = x.walk();
-                    specs.extend(x.named_children(&mut c3).filter(|s| s.kind() == "var_spec"));
+                    specs.extend(
+                        x.named_children(&mut c3)
+                            .filter(|s| s.kind_str() == "var_spec"),
+                    );
                 }
                 _ => {}
             }
@@ -70,7 +73,7 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
             let mut c4 = s.walk();
             out.extend(
                 s.children_by_field_name("name", &mut c4)
-                    .filter(|n| n.kind() == "identifier"),
+                    .filter(|n| n.kind_str() == "identifier"),
             );
         }
     }
@@ -81,11 +84,11 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
 /// name that is not a variable's use (declaration, parameter, label).
 pub(super) fn var_use<'a>(cx: &Cx<'a>, node: Node<'a>, p: Node<'a>) -> Option<bool> {
     let is = |field: &'static str| is_field(p, field, node);
-    match p.kind() {
+    match p.kind_str() {
         "expression_list" => {
             let gp = cx.parent_of(p)?;
             let left = gp.field("left").is_some_and(|l| l.id() == p.id());
-            match gp.kind() {
+            match gp.kind_str() {
                 "assignment_statement" if left => Some(true),
                 "short_var_declaration" | "range_clause" if left => None,
                 _ => Some(false),
@@ -108,7 +111,7 @@ pub(super) fn var_use<'a>(cx: &Cx<'a>, node: Node<'a>, p: Node<'a>) -> Option<bo
 }
 
 pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
-    match node.kind() {
+    match node.kind_str() {
         "package_clause" => cx.out.doc = doc(cx, node),
         "function_declaration" => function(cx, node),
         "method_declaration" => method(cx, node),
@@ -128,7 +131,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         // `c.lines` in a method of `c`.
         "selector_expression" => {
             if let (Some(o), Some(f)) = (node.field("operand"), node.field("field")) {
-                if o.kind() == "identifier" {
+                if o.kind_str() == "identifier" {
                     if cx.starts_with_receiver(node) {
                         cx.access(node, o, f);
                     } else {
@@ -143,7 +146,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             cx.decision(1);
             let else_if = cx
                 .parent_of(node)
-                .is_some_and(|p| p.kind() == "if_statement");
+                .is_some_and(|p| p.kind_str() == "if_statement");
             cx.push_control(node, else_if);
         }
         "for_statement" => {
@@ -156,7 +159,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "expression_case" | "type_case" | "communication_case" => cx.decision(1),
         "binary_expression" => {
             if let Some(op) = node.field("operator") {
-                if matches!(op.kind(), "&&" | "||") {
+                if matches!(op.kind_str(), "&&" | "||") {
                     cx.decision(1);
                 }
             }
@@ -169,7 +172,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
 /// The doc comment of a declaration: the `//` lines directly above it. A spec inside
 /// a parenthesised group uses its own comment, else the group's.
 fn doc<'a>(cx: &Cx<'a>, node: Node<'a>) -> Option<String> {
-    let is_comment = |n: Node| n.kind() == "comment";
+    let is_comment = |n: Node| n.kind_str() == "comment";
     let mut comments = cx.comments_above(node, is_comment, |_| false);
     if comments.is_empty() {
         if let Some(group) = lone_spec_declaration(cx, node) {
@@ -184,7 +187,7 @@ fn doc<'a>(cx: &Cx<'a>, node: Node<'a>) -> Option<String> {
 /// (`type T struct{}`): its doc comment and span are the spec's.
 fn lone_spec_declaration<'a>(cx: &Cx<'a>, spec: Node<'a>) -> Option<Node<'a>> {
     cx.parent_of(spec)
-        .filter(|p| matches!(p.kind(), "type_declaration" | "const_declaration"))
+        .filter(|p| matches!(p.kind_str(), "type_declaration" | "const_declaration"))
         .filter(|p| p.named_child_count() == 1)
 }
 
@@ -258,8 +261,8 @@ fn parameters<'a>(cx: &Cx<'a>, list: Node<'a>) -> Vec<Param> {
     let mut out = Vec::new();
     let mut cursor = list.walk();
     for p in list.named_children(&mut cursor) {
-        let variadic = p.kind() == "variadic_parameter_declaration";
-        if !variadic && p.kind() != "parameter_declaration" {
+        let variadic = p.kind_str() == "variadic_parameter_declaration";
+        if !variadic && p.kind_str() != "parameter_declaration" {
             continue;
         }
         let ty = p.field("type").map(|t| {
@@ -296,9 +299,9 @@ fn type_spec<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
         return;
     };
     let ty = node.field("type");
-    let kind = match ty.map(|t| t.kind()) {
-        Some("struct_type") if node.kind() == "type_spec" => SymbolKind::Struct,
-        Some("interface_type") if node.kind() == "type_spec" => SymbolKind::Interface,
+    let kind = match ty.map(|t| t.kind_str()) {
+        Some("struct_type") if node.kind_str() == "type_spec" => SymbolKind::Struct,
+        Some("interface_type") if node.kind_str() == "type_spec" => SymbolKind::Interface,
         _ => SymbolKind::Type,
     };
     let mut sym = cx.new_symbol(kind, &name, span(cx, node), node, None);
@@ -323,18 +326,18 @@ fn signature_of_type<'a>(cx: &Cx<'a>, node: Node<'a>, kind: SymbolKind) -> Strin
 
 /// Struct fields without a name, and interface elements that name a type.
 fn embedded<'a>(cx: &mut Cx<'a>, idx: usize, ty: Node<'a>) {
-    match ty.kind() {
+    match ty.kind_str() {
         "struct_type" => {
             let mut cursor = ty.walk();
             let Some(list) = ty
                 .named_children(&mut cursor)
-                .find(|c| c.kind() == "field_declaration_list")
+                .find(|c| c.kind_str() == "field_declaration_list")
             else {
                 return;
             };
             let mut cursor = list.walk();
             for field in list.named_children(&mut cursor) {
-                if field.kind() == "field_declaration" && field.field("name").is_none() {
+                if field.kind_str() == "field_declaration" && field.field("name").is_none() {
                     if let Some(t) = field.field("type") {
                         let base = cx.text(t).trim_start_matches('*').to_string();
                         cx.inherit(Some(idx), "", &base, Relation::Embeds, Cx::line(field));
@@ -345,7 +348,7 @@ fn embedded<'a>(cx: &mut Cx<'a>, idx: usize, ty: Node<'a>) {
         "interface_type" => {
             let mut cursor = ty.walk();
             for elem in ty.named_children(&mut cursor) {
-                if elem.kind() == "type_elem" {
+                if elem.kind_str() == "type_elem" {
                     let base = cx.text(elem).into_owned();
                     cx.inherit(Some(idx), "", &base, Relation::Embeds, Cx::line(elem));
                 }
@@ -373,7 +376,7 @@ fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
 
 /// What a Go expression's value is typed as: `T{}`/`&T{}` -> `T`, `f(...)` -> `=f`.
 fn value_type<'a>(cx: &Cx<'a>, v: Node<'a>) -> Option<String> {
-    match v.kind() {
+    match v.kind_str() {
         "composite_literal" => v.field("type").map(|t| cx.collapsed(t)),
         "unary_expression" => value_type(cx, v.field("operand")?),
         "type_assertion_expression" => v.field("type").map(|t| cx.collapsed(t)),
@@ -437,7 +440,7 @@ fn short_var<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
 fn var_spec<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let mut cursor = node.walk();
     let name_nodes: Vec<Node> = node.children_by_field_name("name", &mut cursor).collect();
-    if node.kind() == "var_spec" {
+    if node.kind_str() == "var_spec" {
         for &n in &name_nodes {
             cx.local(n);
         }

@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::engine::{clean_docstring, is_field, Cx, FieldExt, Visit};
+use super::engine::{clean_docstring, is_field, Cx, FieldExt, KindExt, Visit};
 use super::{Import, ImportName, Param, Relation, SymbolKind};
 
 /// The node kinds `extract` acts on; the walk skips the hook for every other kind
@@ -61,14 +61,14 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
     let mut out = Vec::new();
     let mut c = root.walk();
     for st in root.named_children(&mut c) {
-        if st.kind() != "expression_statement" {
+        if st.kind_str() != "expression_statement" {
             continue;
         }
         let left = st
             .named_child(0)
-            .filter(|a| a.kind() == "assignment")
+            .filter(|a| a.kind_str() == "assignment")
             .and_then(|a| a.field("left"));
-        if let Some(l) = left.filter(|l| l.kind() == "identifier") {
+        if let Some(l) = left.filter(|l| l.kind_str() == "identifier") {
             out.push(l);
         }
     }
@@ -79,7 +79,7 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
 /// is not a variable's use (attribute, keyword, parameter, definition, import, `global`).
 pub(super) fn var_use<'a>(_cx: &Cx<'a>, node: Node<'a>, p: Node<'a>) -> Option<bool> {
     let is = |field: &'static str| is_field(p, field, node);
-    match p.kind() {
+    match p.kind_str() {
         "assignment" | "augmented_assignment" if is("left") => Some(true),
         "attribute" if is("attribute") => None,
         "keyword_argument" | "default_parameter" | "typed_default_parameter" if is("name") => None,
@@ -101,7 +101,7 @@ pub(super) fn var_use<'a>(_cx: &Cx<'a>, node: Node<'a>, p: Node<'a>) -> Option<b
 }
 
 pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
-    match node.kind() {
+    match node.kind_str() {
         "module" => {
             cx.out.doc = docstring(cx, node);
         }
@@ -111,7 +111,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "assignment" => {
             // `x = ..` in a function makes `x` local there (unless declared `global`).
             if let Some(l) = node.field("left") {
-                if l.kind() == "identifier" {
+                if l.kind_str() == "identifier" {
                     cx.local(l);
                 }
             }
@@ -121,7 +121,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             let mut c = node.walk();
             let names: Vec<Node> = node
                 .named_children(&mut c)
-                .filter(|n| n.kind() == "identifier")
+                .filter(|n| n.kind_str() == "identifier")
                 .collect();
             for n in names {
                 cx.global(n);
@@ -130,7 +130,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "attribute" => {
             if let (Some(o), Some(a)) = (node.field("object"), node.field("attribute")) {
                 if cx.starts_with(node, b"self.") || cx.starts_with(node, b"cls.") {
-                    if o.kind() == "identifier" && matches!(&*cx.text(o), "self" | "cls") {
+                    if o.kind_str() == "identifier" && matches!(&*cx.text(o), "self" | "cls") {
                         cx.access(node, o, a);
                     }
                 } else {
@@ -176,11 +176,11 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
 /// The span of a definition includes its decorators.
 fn span_and_decorators<'a>(cx: &Cx<'a>, node: Node<'a>) -> (Node<'a>, Vec<String>) {
     match cx.parent_of(node) {
-        Some(p) if p.kind() == "decorated_definition" => {
+        Some(p) if p.kind_str() == "decorated_definition" => {
             let mut cursor = p.walk();
             let decorators = p
                 .named_children(&mut cursor)
-                .filter(|c| c.kind() == "decorator")
+                .filter(|c| c.kind_str() == "decorator")
                 .map(|d| {
                     let t = cx.collapsed(d);
                     t.strip_prefix('@').unwrap_or(&t).trim().to_string()
@@ -194,11 +194,11 @@ fn span_and_decorators<'a>(cx: &Cx<'a>, node: Node<'a>) -> (Node<'a>, Vec<String
 
 fn docstring<'a>(cx: &Cx<'a>, block: Node<'a>) -> Option<String> {
     let first = block.named_child(0)?;
-    if first.kind() != "expression_statement" {
+    if first.kind_str() != "expression_statement" {
         return None;
     }
     let s = first.named_child(0)?;
-    if s.kind() != "string" {
+    if s.kind_str() != "string" {
         return None;
     }
     clean_docstring(&cx.text(s))
@@ -230,7 +230,7 @@ fn parameters<'a>(cx: &Cx<'a>, params: Node<'a>, method: bool) -> Vec<Param> {
     let mut out = Vec::new();
     let mut cursor = params.walk();
     for p in params.named_children(&mut cursor) {
-        let param = match p.kind() {
+        let param = match p.kind_str() {
             "identifier" | "list_splat_pattern" | "dictionary_splat_pattern" => Param {
                 name: cx.text(p).into_owned(),
                 ty: None,
@@ -276,7 +276,7 @@ fn class<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     if let Some(bases) = node.field("superclasses") {
         let mut cursor = bases.walk();
         for b in bases.named_children(&mut cursor) {
-            if matches!(b.kind(), "identifier" | "attribute" | "subscript") {
+            if matches!(b.kind_str(), "identifier" | "attribute" | "subscript") {
                 let base = cx.text(b).into_owned();
                 cx.inherit(Some(idx), "", &base, Relation::Extends, Cx::line(b));
             }
@@ -286,13 +286,16 @@ fn class<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
 
 /// `NAME = value` or `NAME: T = value` at module level, with an UPPER_CASE name.
 fn constant<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
-    if cx.parent_of(node).is_none_or(|p| p.kind() != "module") {
+    if cx.parent_of(node).is_none_or(|p| p.kind_str() != "module") {
         return;
     }
-    let Some(assign) = node.named_child(0).filter(|n| n.kind() == "assignment") else {
+    let Some(assign) = node.named_child(0).filter(|n| n.kind_str() == "assignment") else {
         return;
     };
-    let Some(left) = assign.field("left").filter(|n| n.kind() == "identifier") else {
+    let Some(left) = assign
+        .field("left")
+        .filter(|n| n.kind_str() == "identifier")
+    else {
         return;
     };
     let name = cx.text(left).into_owned();
@@ -309,7 +312,7 @@ fn binding<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(left) = node.field("left") else {
         return;
     };
-    let name = match left.kind() {
+    let name = match left.kind_str() {
         "identifier" => cx.text(left).into_owned(),
         "attribute" => {
             let text = cx.collapsed(left);
@@ -328,13 +331,13 @@ fn binding<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(mut right) = node.field("right") else {
         return;
     };
-    if right.kind() == "await" {
+    if right.kind_str() == "await" {
         match right.named_child(0) {
             Some(r) => right = r,
             None => return,
         }
     }
-    if right.kind() == "call" {
+    if right.kind_str() == "call" {
         if let Some(f) = right.field("function") {
             let callee = format!("={}", cx.collapsed(f));
             cx.bind(name, callee);
@@ -352,7 +355,7 @@ pub(super) fn is_constant_name(name: &str) -> bool {
 fn import<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let mut cursor = node.walk();
     for n in node.children_by_field_name("name", &mut cursor) {
-        let (module, alias) = match n.kind() {
+        let (module, alias) = match n.kind_str() {
             "aliased_import" => (cx.field_text(n, "name"), cx.field_text(n, "alias")),
             _ => (Some(cx.text(n).into_owned()), None),
         };
@@ -374,7 +377,7 @@ fn import_from<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let mut names = Vec::new();
     let mut cursor = node.walk();
     for n in node.children_by_field_name("name", &mut cursor) {
-        let name = match n.kind() {
+        let name = match n.kind_str() {
             "aliased_import" => ImportName {
                 name: cx.field_text(n, "name").unwrap_or_default(),
                 alias: cx.field_text(n, "alias"),
@@ -389,7 +392,7 @@ fn import_from<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let mut cursor = node.walk();
     if node
         .named_children(&mut cursor)
-        .any(|c| c.kind() == "wildcard_import")
+        .any(|c| c.kind_str() == "wildcard_import")
     {
         names.push(ImportName {
             name: "*".into(),

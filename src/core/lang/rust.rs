@@ -5,7 +5,7 @@
 
 use tree_sitter::Node;
 
-use super::engine::{clean_comment_lines, is_field, Cx, FieldExt, Visit};
+use super::engine::{clean_comment_lines, is_field, Cx, FieldExt, KindExt, Visit};
 use super::{Import, ImportName, Param, Relation, SymbolKind};
 
 /// The node kinds `extract` acts on; the walk skips the hook for every other kind
@@ -76,9 +76,9 @@ pub(super) const OPAQUE: &[&str] = &[
 pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
     let mut c = root.walk();
     root.named_children(&mut c)
-        .filter(|st| st.kind() == "static_item")
+        .filter(|st| st.kind_str() == "static_item")
         .filter_map(|st| st.field("name"))
-        .filter(|n| n.kind() == "identifier")
+        .filter(|n| n.kind_str() == "identifier")
         .collect()
 }
 
@@ -86,7 +86,7 @@ pub(super) fn module_vars<'a>(_cx: &Cx<'a>, root: Node<'a>) -> Vec<Node<'a>> {
 /// that is not a variable's use (binding, parameter, item name, path segment, macro).
 pub(super) fn var_use<'a>(_cx: &Cx<'a>, node: Node<'a>, p: Node<'a>) -> Option<bool> {
     let is = |field: &'static str| is_field(p, field, node);
-    match p.kind() {
+    match p.kind_str() {
         "assignment_expression" | "compound_assignment_expr" if is("left") => Some(true),
         "let_declaration" | "parameter" if is("pattern") => None,
         "static_item" | "const_item" | "function_item" if is("name") => None,
@@ -103,7 +103,7 @@ pub(super) fn var_use<'a>(_cx: &Cx<'a>, node: Node<'a>, p: Node<'a>) -> Option<b
 }
 
 pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
-    match node.kind() {
+    match node.kind_str() {
         "source_file" => cx.out.doc = inner_doc(cx, node),
         "function_item" | "function_signature_item" => function(cx, node),
         "struct_item" | "union_item" => item(cx, node, SymbolKind::Struct),
@@ -125,7 +125,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
                 // The arguments are token trees, not syntax: the calls in them are read
                 // from the tokens.
                 let args = node.child(node.child_count().saturating_sub(1));
-                if let Some(args) = args.filter(|a| a.kind() == "token_tree") {
+                if let Some(args) = args.filter(|a| a.kind_str() == "token_tree") {
                     macro_calls(cx, &path, args);
                 }
             }
@@ -141,8 +141,8 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
         "let_declaration" => let_binding(cx, node),
         "field_expression" => {
             if let (Some(v), Some(f)) = (node.field("value"), node.field("field")) {
-                if f.kind() == "field_identifier" {
-                    if v.kind() == "self" {
+                if f.kind_str() == "field_identifier" {
+                    if v.kind_str() == "self" {
                         cx.access(node, v, f);
                     } else {
                         cx.typed_access(node, v, f);
@@ -172,7 +172,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             cx.decision(1);
             let else_if = cx
                 .parent_of(node)
-                .is_some_and(|p| p.kind() == "else_clause");
+                .is_some_and(|p| p.kind_str() == "else_clause");
             cx.push_control(node, else_if);
         }
         "while_expression" | "for_expression" | "loop_expression" => {
@@ -180,7 +180,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             cx.push_control(node, false);
             // `for x in &xs` / `xs.iter()`: `x` is an element of `xs`.
             if let (Some(p), Some(v)) = (node.field("pattern"), node.field("value")) {
-                if p.kind() == "identifier" {
+                if p.kind_str() == "identifier" {
                     let v = cx.collapsed(v);
                     let v = v.trim_start_matches('&').trim_start_matches("mut ");
                     let v = ["iter()", "iter_mut()", "into_iter()"]
@@ -202,13 +202,13 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
             let mut cursor = node.walk();
             let n = node
                 .children(&mut cursor)
-                .filter(|c| c.kind() == "&&")
+                .filter(|c| c.kind_str() == "&&")
                 .count();
             cx.decision(n as u32);
         }
         "binary_expression" => {
             if let Some(op) = node.field("operator") {
-                if matches!(op.kind(), "&&" | "||") {
+                if matches!(op.kind_str(), "&&" | "||") {
                     cx.decision(1);
                 }
             }
@@ -219,7 +219,7 @@ pub(super) fn extract<'a>(cx: &mut Cx<'a>, node: Node<'a>) -> Visit {
 }
 
 fn is_comment(n: Node) -> bool {
-    matches!(n.kind(), "line_comment" | "block_comment")
+    matches!(n.kind_str(), "line_comment" | "block_comment")
 }
 
 /// `//!` and `/*! */` comments at the start of a file or inline module body.
@@ -232,7 +232,7 @@ fn inner_doc<'a>(cx: &Cx<'a>, container: Node<'a>) -> Option<String> {
             if t.starts_with("//!") || t.starts_with("/*!") {
                 texts.push(t.into_owned());
             }
-        } else if c.kind() != "inner_attribute_item" {
+        } else if c.kind_str() != "inner_attribute_item" {
             break;
         }
     }
@@ -245,7 +245,7 @@ fn outer<'a>(cx: &Cx<'a>, node: Node<'a>) -> (Node<'a>, Option<String>, Vec<Stri
     let mut start = node;
     let mut attrs = Vec::new();
     for &p in cx.prev_siblings(node).iter().rev() {
-        match p.kind() {
+        match p.kind_str() {
             "attribute_item" => {
                 let t = cx.collapsed(p);
                 let inner = t
@@ -260,7 +260,7 @@ fn outer<'a>(cx: &Cx<'a>, node: Node<'a>) -> (Node<'a>, Option<String>, Vec<Stri
         }
     }
     attrs.reverse();
-    let comments = cx.comments_above(node, is_comment, |n| n.kind() == "attribute_item");
+    let comments = cx.comments_above(node, is_comment, |n| n.kind_str() == "attribute_item");
     let texts: Vec<String> = comments
         .iter()
         .map(|c| cx.text(*c).into_owned())
@@ -302,7 +302,7 @@ fn parameters<'a>(cx: &Cx<'a>, list: Node<'a>) -> Vec<Param> {
     let mut out = Vec::new();
     let mut cursor = list.walk();
     for p in list.named_children(&mut cursor) {
-        match p.kind() {
+        match p.kind_str() {
             "parameter" => {
                 if let Some(pattern) = p.field("pattern") {
                     out.push(cx.param(pattern, p.field("type")));
@@ -365,9 +365,9 @@ fn macro_calls<'a>(cx: &mut Cx<'a>, path: &str, args: Node<'a>) {
         // The top-level token range of a pattern macro's pattern (between the first `,`
         // and an `if` guard), where `Some(x)` is not a call.
         let pattern = if PATTERN_MACROS.contains(&name.as_str()) {
-            let comma = kids.iter().position(|k| k.kind() == ",");
+            let comma = kids.iter().position(|k| k.kind_str() == ",");
             comma.map(|c| {
-                let guard = kids[c..].iter().position(|k| k.kind() == "if");
+                let guard = kids[c..].iter().position(|k| k.kind_str() == "if");
                 c..guard.map_or(kids.len(), |g| c + g)
             })
         } else {
@@ -378,10 +378,10 @@ fn macro_calls<'a>(cx: &mut Cx<'a>, path: &str, args: Node<'a>) {
                 continue;
             }
             let k = kids[i];
-            if k.kind() == "identifier" {
+            if k.kind_str() == "identifier" {
                 cx.token_read(k);
             }
-            if k.kind() != "token_tree" {
+            if k.kind_str() != "token_tree" {
                 continue;
             }
             let mut inner = String::new();
@@ -419,7 +419,7 @@ struct TokenCall {
 /// The call whose argument tree is `kids[args]`, if the tokens before it are a callee:
 /// `name`, `name!`, `recv.name`, `Path::name`, `name::<T>`.
 fn token_call(kids: &[Node], args: usize) -> Option<TokenCall> {
-    let kind = |i: usize| kids[i].kind();
+    let kind = |i: usize| kids[i].kind_str();
     let mut j = args.checked_sub(1)?;
     let is_macro = kind(j) == "!";
     if is_macro {
@@ -505,7 +505,7 @@ fn let_binding<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(p) = node.field("pattern") else {
         return;
     };
-    if p.kind() != "identifier" {
+    if p.kind_str() != "identifier" {
         return;
     }
     cx.local(p);
@@ -518,13 +518,13 @@ fn let_binding<'a>(cx: &mut Cx<'a>, node: Node<'a>) {
     let Some(mut v) = node.field("value") else {
         return;
     };
-    while let "reference_expression" | "try_expression" | "await_expression" = v.kind() {
+    while let "reference_expression" | "try_expression" | "await_expression" = v.kind_str() {
         match v.field("value").or_else(|| v.named_child(0)) {
             Some(inner) => v = inner,
             None => return,
         }
     }
-    let bound = match v.kind() {
+    let bound = match v.kind_str() {
         "struct_expression" => v.field("name").map(|n| cx.collapsed(n)),
         "call_expression" => v.field("function").map(|f| format!("={}", cx.collapsed(f))),
         _ => None,
@@ -557,7 +557,7 @@ fn item<'a>(cx: &mut Cx<'a>, node: Node<'a>, kind: SymbolKind) {
         if let Some(bounds) = node.field("bounds") {
             let mut cursor = bounds.walk();
             for b in bounds.named_children(&mut cursor) {
-                if b.kind() != "lifetime" {
+                if b.kind_str() != "lifetime" {
                     let base = cx.text(b).into_owned();
                     cx.inherit(Some(idx), "", &base, Relation::Extends, Cx::line(b));
                 }
@@ -653,7 +653,7 @@ fn split_path(path: &str) -> (&str, &str) {
 }
 
 fn flatten_use<'a>(cx: &Cx<'a>, node: Node<'a>, prefix: &str, out: &mut Vec<(String, ImportName)>) {
-    match node.kind() {
+    match node.kind_str() {
         "use_as_clause" => {
             let path = cx.field_text(node, "path").unwrap_or_default();
             let full = join_path(prefix, &super::engine::collapse_ws(&path));
