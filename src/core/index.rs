@@ -453,12 +453,14 @@ fn process(
     if old.is_some_and(|o| o.hash == hash) {
         return Outcome::Unchanged;
     }
-    let lossy = std::str::from_utf8(&bytes).is_err();
     let ctx = FileContext {
         rel_path: c.rel_path.clone(),
         prefix: walk::name_prefix(m, c.language, &c.rel_path),
     };
     let extract = parse_and_extract(c.language, &ctx, &bytes);
+    // Extraction checked the text once: invalid UTF-8 is indexed with replacement
+    // characters and reported.
+    let lossy = extract.lossy_utf8;
     Outcome::Parsed {
         extract,
         hash,

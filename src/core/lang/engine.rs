@@ -490,6 +490,7 @@ impl<'a> Cx<'a> {
             h.update(s.doc.as_deref().unwrap_or("").as_bytes());
             s.body_hash = *h.finalize().as_bytes();
         }
+        self.out.lossy_utf8 = self.src_str.is_none();
         self.out
     }
 

@@ -426,6 +426,8 @@ pub struct FileExtract {
     pub doc: Option<String>,
     /// Number of ERROR and MISSING nodes tree-sitter recovered from.
     pub parse_errors: u32,
+    /// The file is not valid UTF-8 (its texts carry replacement characters).
+    pub lossy_utf8: bool,
 }
 
 /// What extraction needs to know about the file besides its bytes.
@@ -446,6 +448,7 @@ pub fn parse_and_extract(language: Language, ctx: &FileContext, source: &[u8]) -
         Some(tree) => extract(language, ctx, source, &tree),
         None => FileExtract {
             parse_errors: 1,
+            lossy_utf8: std::str::from_utf8(source).is_err(),
             ..Default::default()
         },
     }
@@ -666,8 +669,12 @@ mod tests {
                 let mut cx = engine::Cx::new(lang, &ctx, &src);
                 let (children, frames) = engine::hook_alone(&mut cx, node, spec.extract);
                 let out = cx.finish();
+                let nothing = FileExtract {
+                    lossy_utf8: out.lossy_utf8,
+                    ..Default::default()
+                };
                 assert!(
-                    children && frames == 0 && out == FileExtract::default(),
+                    children && frames == 0 && out == nothing,
                     "{}: the {} hook acts on `{}`, which is missing from its kinds list",
                     path.display(),
                     spec.name,
