@@ -514,7 +514,12 @@ impl<'a> Cx<'a> {
     // ------------------------------------------------------------------ text helpers
 
     pub fn text(&self, node: Node) -> Cow<'a, str> {
-        let range = node.start_byte()..node.end_byte();
+        self.slice(node.start_byte()..node.end_byte())
+    }
+
+    /// The source text of a byte range (with replacement characters if the file is not
+    /// UTF-8).
+    fn slice(&self, range: std::ops::Range<usize>) -> Cow<'a, str> {
         match self.src_str.and_then(|s| s.get(range.clone())) {
             Some(text) => Cow::Borrowed(text),
             None => String::from_utf8_lossy(&self.src[range]),
@@ -738,7 +743,7 @@ impl<'a> Cx<'a> {
         let end = last.end_byte();
         let sig_end = body.map_or(sig_node.end_byte(), |b| b.start_byte());
         let sig_end = sig_end.max(sig_node.start_byte());
-        let signature = signature_text(&self.src[sig_node.start_byte()..sig_end]);
+        let signature = signature_text(&self.slice(sig_node.start_byte()..sig_end));
         let callable = kind.is_callable();
         Symbol {
             name: name.to_string(),
@@ -985,19 +990,34 @@ impl<'a> Cx<'a> {
 // ---------------------------------------------------------------------- free helpers
 
 pub(crate) fn collapse_ws(s: &str) -> String {
-    // Most texts (callee names, one-line signatures) are ASCII with single spaces inside
-    // and none at the ends: already collapsed.
     let b = s.as_bytes();
-    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
-    if b.is_ascii()
-        && !b.first().is_some_and(|&c| ws(c))
-        && !b.last().is_some_and(|&c| ws(c))
-        && !b
-            .iter()
-            .enumerate()
-            .any(|(i, &c)| ws(c) && (c != b' ' || ws(b[i + 1])))
-    {
-        return s.to_string();
+    if b.is_ascii() {
+        // Bytes, not chars: source text is nearly always ASCII. Most texts (callee names,
+        // one-line signatures) have single spaces inside and none at the ends already.
+        let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+        let clean = !b.first().is_some_and(|&c| ws(c))
+            && !b.last().is_some_and(|&c| ws(c))
+            && !b
+                .iter()
+                .enumerate()
+                .any(|(i, &c)| ws(c) && (c != b' ' || ws(b[i + 1])));
+        if clean {
+            return s.to_string();
+        }
+        let mut out = Vec::with_capacity(b.len());
+        let mut pending = false;
+        for &c in b {
+            if ws(c) {
+                pending = !out.is_empty();
+            } else {
+                if pending {
+                    out.push(b' ');
+                    pending = false;
+                }
+                out.push(c);
+            }
+        }
+        return String::from_utf8(out).expect("ASCII in, ASCII out");
     }
     let mut out = String::with_capacity(s.len());
     let mut pending = false;
@@ -1044,8 +1064,8 @@ fn truncate(mut s: String, max: usize) -> String {
     s
 }
 
-fn signature_text(bytes: &[u8]) -> String {
-    let s = collapse_ws(&String::from_utf8_lossy(bytes));
+fn signature_text(text: &str) -> String {
+    let s = collapse_ws(text);
     let s = s
         .trim_end_matches(['{', ':', '=', ' '])
         .trim_end()

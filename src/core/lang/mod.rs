@@ -538,33 +538,30 @@ pub fn push_words(out: &mut String, s: &str) {
 /// Call `f` with each word of `s`, lower-cased, in order (see [`split_identifier`]).
 fn for_each_word(s: &str, mut f: impl FnMut(&str)) {
     let mut word = String::new();
+    if s.is_ascii() {
+        // The usual case, on bytes: parts are runs of ASCII letters and digits.
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            while i < b.len() && !b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            let start = i;
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if start < i {
+                ascii_words(&s[start..i], &mut word, &mut f);
+            }
+        }
+        return;
+    }
     for part in s.split(|c: char| !c.is_alphanumeric()) {
         if part.is_empty() {
             continue;
         }
         if part.is_ascii() {
-            // The same rules on bytes: identifiers are nearly always ASCII.
-            let b = part.as_bytes();
-            let mut start = 0;
-            let mut emit = |from: usize, to: usize| {
-                word.clear();
-                word.push_str(&part[from..to]);
-                word.make_ascii_lowercase();
-                f(&word);
-            };
-            for i in 1..b.len() {
-                let (prev, cur) = (b[i - 1], b[i]);
-                let next_lower = b.get(i + 1).is_some_and(|c| c.is_ascii_lowercase());
-                let boundary = (prev.is_ascii_lowercase() && cur.is_ascii_uppercase())
-                    || (prev.is_ascii_uppercase() && cur.is_ascii_uppercase() && next_lower)
-                    || (prev.is_ascii_alphabetic() && cur.is_ascii_digit())
-                    || (prev.is_ascii_digit() && cur.is_ascii_alphabetic());
-                if boundary {
-                    emit(start, i);
-                    start = i;
-                }
-            }
-            emit(start, b.len());
+            ascii_words(part, &mut word, &mut f);
             continue;
         }
         let chars: Vec<char> = part.chars().collect();
@@ -583,6 +580,31 @@ fn for_each_word(s: &str, mut f: impl FnMut(&str)) {
         }
         f(&chars[start..].iter().collect::<String>().to_lowercase());
     }
+}
+
+/// The words of one ASCII alphanumeric run, by the rules of [`split_identifier`] on bytes.
+fn ascii_words(part: &str, word: &mut String, f: &mut impl FnMut(&str)) {
+    let b = part.as_bytes();
+    let mut start = 0;
+    let mut emit = |from: usize, to: usize| {
+        word.clear();
+        word.push_str(&part[from..to]);
+        word.make_ascii_lowercase();
+        f(word);
+    };
+    for i in 1..b.len() {
+        let (prev, cur) = (b[i - 1], b[i]);
+        let next_lower = b.get(i + 1).is_some_and(|c| c.is_ascii_lowercase());
+        let boundary = (prev.is_ascii_lowercase() && cur.is_ascii_uppercase())
+            || (prev.is_ascii_uppercase() && cur.is_ascii_uppercase() && next_lower)
+            || (prev.is_ascii_alphabetic() && cur.is_ascii_digit())
+            || (prev.is_ascii_digit() && cur.is_ascii_alphabetic());
+        if boundary {
+            emit(start, i);
+            start = i;
+        }
+    }
+    emit(start, b.len());
 }
 
 #[cfg(test)]
