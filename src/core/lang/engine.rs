@@ -112,6 +112,7 @@ pub(crate) trait KindExt {
 impl KindExt for Node<'_> {
     #[inline]
     fn kind_str(&self) -> &'static str {
+        // SAFETY: reads the language pointer of a live node's tree; nothing is freed.
         let grammar = unsafe { tree_sitter::ffi::ts_node_language(self.into_raw()) } as usize;
         kind_names()
             .iter()
@@ -148,7 +149,7 @@ fn field_id(node: Node, name: &'static str) -> Option<u16> {
     thread_local! {
         static CACHE: RefCell<Vec<(usize, usize, u16)>> = RefCell::new(vec![(0, 0, 0); SLOTS]);
     }
-    // The grammar's address.
+    // The grammar's address. SAFETY: reads the language pointer of a live node's tree.
     let grammar = unsafe { tree_sitter::ffi::ts_node_language(node.into_raw()) } as usize;
     let key = name.as_ptr() as usize;
     let slot = ((key >> 3) ^ (grammar >> 4) ^ name.len()) % SLOTS;
@@ -206,15 +207,12 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, kinds: &[Kin
                 named: true,
                 ..KindFlags::default()
             });
-        if has_errors && node.is_missing() {
+        if has_errors && is_parse_error(node) {
             cx.out.parse_errors += 1;
         }
         // Anonymous nodes (keywords, punctuation) carry nothing a hook needs: languages
         // read operators through fields of their named parent.
         if flags.named {
-            if has_errors && node.is_error() {
-                cx.out.parse_errors += 1;
-            }
             if flags.ident && !cx.module_vars.is_empty() {
                 cx.current = Some(node);
                 cx.record_use(node, None);
@@ -273,6 +271,11 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, kinds: &[Kin
     }
 }
 
+/// What counts as one syntax error: a MISSING node, or a (named) ERROR node.
+fn is_parse_error(node: Node) -> bool {
+    node.is_missing() || (node.is_named() && node.is_error())
+}
+
 /// ERROR and MISSING nodes strictly inside `node`, counted as the walk counts them.
 fn errors_below(node: Node) -> u32 {
     let mut n = 0;
@@ -282,7 +285,7 @@ fn errors_below(node: Node) -> u32 {
     }
     loop {
         let x = cursor.node();
-        if x.is_missing() || (x.is_named() && x.is_error()) {
+        if is_parse_error(x) {
             n += 1;
         }
         if x.has_error() && cursor.goto_first_child() {

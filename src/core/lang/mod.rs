@@ -537,74 +537,86 @@ pub fn push_words(out: &mut String, s: &str) {
 
 /// Call `f` with each word of `s`, lower-cased, in order (see [`split_identifier`]).
 fn for_each_word(s: &str, mut f: impl FnMut(&str)) {
-    let mut word = String::new();
     if s.is_ascii() {
         // The usual case, on bytes: parts are runs of ASCII letters and digits.
-        let b = s.as_bytes();
-        let mut i = 0;
-        while i < b.len() {
-            while i < b.len() && !b[i].is_ascii_alphanumeric() {
-                i += 1;
-            }
-            let start = i;
-            while i < b.len() && b[i].is_ascii_alphanumeric() {
-                i += 1;
-            }
-            if start < i {
-                ascii_words(&s[start..i], &mut word, &mut f);
-            }
+        let mut word = String::new();
+        for part in s.split(|c: char| !c.is_ascii_alphanumeric()) {
+            word_bounds(part.as_bytes(), |from, to| {
+                word.clear();
+                word.push_str(&part[from..to]);
+                word.make_ascii_lowercase();
+                f(&word);
+            });
         }
         return;
     }
     for part in s.split(|c: char| !c.is_alphanumeric()) {
-        if part.is_empty() {
-            continue;
-        }
-        if part.is_ascii() {
-            ascii_words(part, &mut word, &mut f);
-            continue;
-        }
         let chars: Vec<char> = part.chars().collect();
-        let mut start = 0;
-        for i in 1..chars.len() {
-            let (prev, cur) = (chars[i - 1], chars[i]);
-            let next_lower = chars.get(i + 1).is_some_and(|c| c.is_lowercase());
-            let boundary = (prev.is_lowercase() && cur.is_uppercase())
-                || (prev.is_uppercase() && cur.is_uppercase() && next_lower)
-                || (prev.is_alphabetic() && cur.is_ascii_digit())
-                || (prev.is_ascii_digit() && cur.is_alphabetic());
-            if boundary {
-                f(&chars[start..i].iter().collect::<String>().to_lowercase());
-                start = i;
-            }
-        }
-        f(&chars[start..].iter().collect::<String>().to_lowercase());
+        word_bounds(&chars, |from, to| {
+            f(&chars[from..to].iter().collect::<String>().to_lowercase())
+        });
     }
 }
 
-/// The words of one ASCII alphanumeric run, by the rules of [`split_identifier`] on bytes.
-fn ascii_words(part: &str, word: &mut String, f: &mut impl FnMut(&str)) {
-    let b = part.as_bytes();
+/// A letter or digit as the word rules see it: bytes of ASCII text, or chars.
+trait WordChar: Copy {
+    fn lower(self) -> bool;
+    fn upper(self) -> bool;
+    fn alpha(self) -> bool;
+    fn digit(self) -> bool;
+}
+
+impl WordChar for u8 {
+    fn lower(self) -> bool {
+        self.is_ascii_lowercase()
+    }
+    fn upper(self) -> bool {
+        self.is_ascii_uppercase()
+    }
+    fn alpha(self) -> bool {
+        self.is_ascii_alphabetic()
+    }
+    fn digit(self) -> bool {
+        self.is_ascii_digit()
+    }
+}
+
+impl WordChar for char {
+    fn lower(self) -> bool {
+        self.is_lowercase()
+    }
+    fn upper(self) -> bool {
+        self.is_uppercase()
+    }
+    fn alpha(self) -> bool {
+        self.is_alphabetic()
+    }
+    fn digit(self) -> bool {
+        self.is_ascii_digit()
+    }
+}
+
+/// Call `emit(from, to)` for each word of one alphanumeric run: a new word starts at a
+/// lower->upper step, before the last capital of a capital run followed by a lower-case
+/// letter (`HTTPRequest`), and between letters and digits.
+fn word_bounds<C: WordChar>(part: &[C], mut emit: impl FnMut(usize, usize)) {
+    if part.is_empty() {
+        return;
+    }
     let mut start = 0;
-    let mut emit = |from: usize, to: usize| {
-        word.clear();
-        word.push_str(&part[from..to]);
-        word.make_ascii_lowercase();
-        f(word);
-    };
-    for i in 1..b.len() {
-        let (prev, cur) = (b[i - 1], b[i]);
-        let next_lower = b.get(i + 1).is_some_and(|c| c.is_ascii_lowercase());
-        let boundary = (prev.is_ascii_lowercase() && cur.is_ascii_uppercase())
-            || (prev.is_ascii_uppercase() && cur.is_ascii_uppercase() && next_lower)
-            || (prev.is_ascii_alphabetic() && cur.is_ascii_digit())
-            || (prev.is_ascii_digit() && cur.is_ascii_alphabetic());
+    for i in 1..part.len() {
+        let (prev, cur) = (part[i - 1], part[i]);
+        let next_lower = part.get(i + 1).is_some_and(|c| c.lower());
+        let boundary = (prev.lower() && cur.upper())
+            || (prev.upper() && cur.upper() && next_lower)
+            || (prev.alpha() && cur.digit())
+            || (prev.digit() && cur.alpha());
         if boundary {
             emit(start, i);
             start = i;
         }
     }
-    emit(start, b.len());
+    emit(start, part.len());
 }
 
 #[cfg(test)]
