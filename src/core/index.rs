@@ -204,6 +204,7 @@ pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<
                 .map_or(i64::MIN, |t| t - RACY_WINDOW_NS);
             let writer = store.writer()?;
             let run = RunInput {
+                full_build: false,
                 files: &walked.files,
                 manifests: &walked.manifests,
                 old: &old,
@@ -236,6 +237,7 @@ pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<
                 let writer = store.writer()?;
                 let none = HashMap::new();
                 let run = RunInput {
+                    full_build: true,
                     files: &walked.files,
                     manifests: &walked.manifests,
                     old: &none,
@@ -470,6 +472,8 @@ fn process(
 
 /// What one run reads: the walk, the stored state, and how to decide what changed.
 struct RunInput<'r> {
+    /// A full build into a fresh database (which creates its name indexes late).
+    full_build: bool,
     files: &'r [Candidate],
     manifests: &'r Manifests,
     old: &'r HashMap<String, FileRow>,
@@ -480,6 +484,7 @@ struct RunInput<'r> {
 
 fn write_all(writer: &store::Writer, run: RunInput, summary: &mut IndexSummary) -> Result<()> {
     let RunInput {
+        full_build,
         files,
         manifests,
         old,
@@ -514,9 +519,15 @@ fn write_all(writer: &store::Writer, run: RunInput, summary: &mut IndexSummary) 
         // Write in path order: results that arrive early wait in `pending`.
         let mut pending: BTreeMap<usize, Outcome> = BTreeMap::new();
         let mut next = 0;
+        // A full build sorts its name indexes once 7/8 of the files are written, while
+        // the workers still parse (see `store::INDEXES_UP_FRONT`).
+        let index_at = full_build.then_some(files.len() - files.len() / 8);
         for (i, outcome) in rx.iter() {
             pending.insert(i, outcome);
             while let Some(outcome) = pending.remove(&next) {
+                if Some(next) == index_at {
+                    writer.create_name_indexes()?;
+                }
                 let c = &files[next];
                 next += 1;
                 let prev = old.get(&c.rel_path);
@@ -626,6 +637,46 @@ mod tests {
             language: Language::Python,
             size: 0,
             mtime_ns: 0,
+        }
+    }
+
+    /// A full build leaves the name indexes out of its bulk insert and adds them late
+    /// (while writing, or at the end when there are too few files): either way they
+    /// exist when the build is done.
+    #[test]
+    fn a_full_build_ends_with_every_index() {
+        for files in [0, 1, 20] {
+            let dir = tempfile::tempdir().unwrap();
+            for i in 0..files {
+                std::fs::write(
+                    dir.path().join(format!("m{i:02}.py")),
+                    format!("def f{i}():\n    return {i}\n"),
+                )
+                .unwrap();
+            }
+            run(dir.path(), &IndexOptions::default(), &NoProgress).unwrap();
+            let conn = rusqlite::Connection::open(store::db_path(dir.path())).unwrap();
+            let mut st = conn
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'nodes_%' ORDER BY name")
+                .unwrap();
+            let names: Vec<String> = st
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<std::result::Result<_, _>>()
+                .unwrap();
+            assert_eq!(
+                names,
+                ["nodes_file", "nodes_name", "nodes_qname"],
+                "{files} files"
+            );
+            let n: i64 = conn
+                .query_row(
+                    "SELECT COUNT(*) FROM nodes INDEXED BY nodes_qname WHERE qualified_name > ''",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(n, files as i64, "{files} files");
         }
     }
 
