@@ -266,7 +266,8 @@ impl Store {
     }
 
     /// Finish a bulk build: the name indexes if the writer has not made them yet (a build
-    /// with no files), then WAL mode for later readers and writers.
+    /// of fewer than 8 files never reaches its 7/8 mark), then WAL mode for later readers
+    /// and writers.
     pub fn finish_build(self) -> Result<()> {
         self.conn
             .execute_batch(&format!(

@@ -659,6 +659,28 @@ mod tests {
         }
     }
 
+    /// ASCII text is split on bytes, other text on chars: the same rule must give the
+    /// same words.
+    #[test]
+    fn word_bounds_agree_on_bytes_and_chars() {
+        for part in [
+            "parseHTTPRequest",
+            "utf8Reader",
+            "HTTP2Server",
+            "x",
+            "ABCdef",
+            "a1b2",
+        ] {
+            let mut on_bytes = Vec::new();
+            word_bounds(part.as_bytes(), |a, b| on_bytes.push((a, b)));
+            let chars: Vec<char> = part.chars().collect();
+            let mut on_chars = Vec::new();
+            word_bounds(&chars, |a, b| on_chars.push((a, b)));
+            assert_eq!(on_bytes, on_chars, "{part}");
+            assert!(!on_bytes.is_empty(), "{part}");
+        }
+    }
+
     /// The walk calls a language's hook only for the kinds in its `kinds` list; this
     /// checks, on every fixture file, that the hook does nothing for any other kind, so a
     /// kind handled by the hook but missing from the list cannot go unnoticed.
