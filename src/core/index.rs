@@ -1,7 +1,9 @@
 //! Index: one run of the pipeline, walk -> read + hash -> parse + extract -> store.
 //!
-//! The rayon pool reads, hashes and parses files (handed out in path order) while this
-//! thread writes the results in path order, so node ids come out the same on every run. A file whose BLAKE3 hash matches the stored one is not parsed again; a
+//! One thread per core reads, hashes and parses files, handed out in path order; this
+//! thread, one of them, writes the results in path order (and parses when nothing is
+//! ready to write), so node ids come out the same on every run whatever the thread count.
+//! A file whose BLAKE3 hash matches the stored one is not parsed again; a
 //! changed file replaces its own rows; a file that disappeared (or became binary,
 //! too large or unreadable) loses its rows.
 //!
@@ -19,7 +21,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::core::error::{Error, Result};
@@ -492,89 +493,78 @@ fn write_all(writer: &store::Writer, run: RunInput, summary: &mut IndexSummary) 
         opts,
         progress,
     } = run;
+    // Files are handed out in path order, one at a time, to whichever thread is free, so
+    // one slow file never idles another thread.
+    let claim = std::sync::atomic::AtomicUsize::new(0);
+    let take = || {
+        let i = claim.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        (i < files.len()).then_some(i)
+    };
+    let work = |i: usize| {
+        let c = &files[i];
+        let o = process(
+            c,
+            manifests,
+            old.get(&c.rel_path),
+            opts.max_file_size,
+            racy_cutoff_ns,
+        );
+        progress.advance(1);
+        o
+    };
+    // One thread per core: the helpers only parse; this thread writes whatever is next
+    // in path order and, when nothing is, parses too. A dedicated writer thread on top
+    // of a parser per core (3 threads on 2 cores) cost ~2,000 context switches a second
+    // and the CPU time that goes with them: large corpus 52.8 s -> 48.0 s, medium
+    // 9.3-9.7 s -> 8.9 s (ARCHITECTURE.md, "Index pipeline").
+    let helpers = rayon::current_num_threads().max(1) - 1;
     let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Outcome)>(IN_FLIGHT);
     std::thread::scope(|scope| -> Result<()> {
-        scope.spawn(move || {
-            // par_bridge hands out files in path order as workers free up, so one slow
-            // file never idles the other worker, and results arrive nearly in order.
-            let _ = files
-                .iter()
-                .enumerate()
-                .par_bridge()
-                .try_for_each_with(tx, |tx, (i, c)| {
-                    let o = process(
-                        c,
-                        manifests,
-                        old.get(&c.rel_path),
-                        opts.max_file_size,
-                        racy_cutoff_ns,
-                    );
-                    progress.advance(1);
+        for _ in 0..helpers {
+            let tx = tx.clone();
+            let (take, work) = (&take, &work);
+            scope.spawn(move || {
+                while let Some(i) = take() {
                     // Fails only when the writer gave up: stop parsing.
-                    tx.send((i, o)).map_err(|_| ())
-                });
-        });
-        // Owned here so that an early return drops it, which stops the producer.
+                    if tx.send((i, work(i))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        // Owned here so that an early return drops it, which stops the helpers.
         let rx = rx;
         // Write in path order: results that arrive early wait in `pending`.
         let mut pending: BTreeMap<usize, Outcome> = BTreeMap::new();
         let mut next = 0;
         // A full build sorts its name indexes once 7/8 of the files are written, while
-        // the workers still parse (see `store::INDEXES_UP_FRONT`).
+        // the other threads still parse (see `store::INDEXES_UP_FRONT`).
         let index_at = full_build.then_some(files.len() - files.len() / 8);
-        for (i, outcome) in rx.iter() {
-            pending.insert(i, outcome);
+        while next < files.len() {
+            pending.extend(rx.try_iter());
+            if !pending.contains_key(&next) {
+                // Nothing to write yet: parse a file here, or wait for the helpers.
+                if let Some(i) = take() {
+                    pending.insert(i, work(i));
+                } else if let Ok((i, o)) = rx.recv() {
+                    pending.insert(i, o);
+                } else {
+                    // Every helper is gone and nothing is left to take: all written.
+                    break;
+                }
+                continue;
+            }
             while let Some(outcome) = pending.remove(&next) {
                 if Some(next) == index_at {
                     writer.create_name_indexes()?;
                 }
                 let c = &files[next];
                 next += 1;
-                let prev = old.get(&c.rel_path);
-                match outcome {
-                    Outcome::Unchanged => summary.files.unchanged += 1,
-                    Outcome::Parsed {
-                        extract,
-                        hash,
-                        lossy,
-                    } => {
-                        if let Some(p) = prev {
-                            writer.remove_file(p.id)?;
-                            summary.files.changed += 1;
-                        } else {
-                            summary.files.new += 1;
-                        }
-                        if lossy {
-                            summary.lossy_utf8.push(c.rel_path.clone());
-                        }
-                        let info = FileInfo {
-                            rel_path: &c.rel_path,
-                            language: c.language,
-                            hash: &hash,
-                            size: c.size,
-                            mtime_ns: c.mtime_ns,
-                            lossy_utf8: lossy,
-                        };
-                        let (syms, calls) = writer.insert_file(&info, &extract)?;
-                        summary.symbols_written += syms as u64;
-                        summary.call_sites_written += calls as u64;
-                    }
-                    Outcome::Skipped(reason) => {
-                        if let Some(p) = prev {
-                            writer.remove_file(p.id)?;
-                            summary.files.removed += 1;
-                        }
-                        note_skip(
-                            summary,
-                            &Skipped {
-                                rel_path: c.rel_path.clone(),
-                                reason,
-                            },
-                        );
-                    }
-                }
+                write_one(writer, c, old.get(&c.rel_path), outcome, summary)?;
             }
         }
+        debug_assert!(pending.is_empty() && next == files.len());
         Ok(())
     })?;
     // Files that are no longer walked (deleted, now ignored, or skipped by the walk).
@@ -588,6 +578,59 @@ fn write_all(writer: &store::Writer, run: RunInput, summary: &mut IndexSummary) 
     for (_, row) in gone {
         writer.remove_file(row.id)?;
         summary.files.removed += 1;
+    }
+    Ok(())
+}
+
+/// Write one file's outcome: its rows, or the removal of its old rows.
+fn write_one(
+    writer: &store::Writer,
+    c: &Candidate,
+    prev: Option<&FileRow>,
+    outcome: Outcome,
+    summary: &mut IndexSummary,
+) -> Result<()> {
+    match outcome {
+        Outcome::Unchanged => summary.files.unchanged += 1,
+        Outcome::Parsed {
+            extract,
+            hash,
+            lossy,
+        } => {
+            if let Some(p) = prev {
+                writer.remove_file(p.id)?;
+                summary.files.changed += 1;
+            } else {
+                summary.files.new += 1;
+            }
+            if lossy {
+                summary.lossy_utf8.push(c.rel_path.clone());
+            }
+            let info = FileInfo {
+                rel_path: &c.rel_path,
+                language: c.language,
+                hash: &hash,
+                size: c.size,
+                mtime_ns: c.mtime_ns,
+                lossy_utf8: lossy,
+            };
+            let (syms, calls) = writer.insert_file(&info, &extract)?;
+            summary.symbols_written += syms as u64;
+            summary.call_sites_written += calls as u64;
+        }
+        Outcome::Skipped(reason) => {
+            if let Some(p) = prev {
+                writer.remove_file(p.id)?;
+                summary.files.removed += 1;
+            }
+            note_skip(
+                summary,
+                &Skipped {
+                    rel_path: c.rel_path.clone(),
+                    reason,
+                },
+            );
+        }
     }
     Ok(())
 }

@@ -230,3 +230,44 @@ fn strip_ids(mut v: Value) -> Value {
     walk(&mut v);
     v
 }
+
+/// Files are parsed by as many threads as there are cores, in whatever order they finish,
+/// but written in path order: the same files get the same ids and rows however many
+/// threads parsed them (here one, where the writing thread parses everything itself, and
+/// four, over a few hundred files so that they finish out of order).
+#[test]
+fn ids_do_not_depend_on_the_number_of_threads() {
+    let repo = Repo::from_fixture("mixed");
+    for i in 0..300 {
+        // Uneven sizes, so that threads overtake one another.
+        let body: String = (0..(i * 7) % 40)
+            .map(|k| format!("    x = x + {k}\n"))
+            .collect();
+        repo.write(
+            &format!("gen/m{i:03}.py"),
+            format!("def f{i}(x):\n{body}    return g{i}(x)\n\n\ndef g{i}(x):\n    return x\n"),
+        );
+    }
+    let build = |threads: &str| {
+        repo.cmd()
+            .env("RAYON_NUM_THREADS", threads)
+            .arg("index")
+            .arg(repo.root())
+            .arg("--rebuild")
+            .arg("--no-embed")
+            .arg("--quiet")
+            .assert()
+            .success();
+        repo.symbols()
+    };
+    let one = build("1");
+    let four = build("4");
+    assert!(
+        n(&one, "count") > 600,
+        "the fixture and the generated files have symbols"
+    );
+    assert_eq!(
+        one, four,
+        "symbols (with ids) differ between 1 and 4 threads"
+    );
+}
