@@ -34,8 +34,12 @@ use crate::core::walk::{self, Candidate, Manifests, SkipReason, Skipped, INDEX_D
 
 /// Default cap on the size of an indexed file.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
-/// Parsed files that may wait for the writer; bounds memory.
-const IN_FLIGHT: usize = 256;
+/// Bytes of source (each file counted as at least `MIN_CHARGE`) that helpers may have
+/// taken and not yet seen written; bounds memory. A count of files was a poor bound: while
+/// the writing thread sorts the name indexes (1.8 s on the large corpus) the helpers got
+/// through 2,048 small files and then idled.
+const IN_FLIGHT_BYTES: u64 = 64 << 20;
+const MIN_CHARGE: u64 = 4096;
 /// How much of a file is checked for NUL bytes to call it binary.
 const BINARY_SNIFF: usize = 8192;
 
@@ -516,15 +520,21 @@ fn write_all(writer: &store::Writer, run: RunInput, summary: &mut IndexSummary) 
     // in path order and, when nothing is, parses too. A dedicated writer thread on top
     // of a parser per core (3 threads on 2 cores) cost ~2,000 context switches a second
     // and the CPU time that goes with them: large corpus 52.8 s -> 48.0 s, medium
-    // 9.3-9.7 s -> 8.9 s (ARCHITECTURE.md, "Index pipeline").
+    // 9.3-9.7 s -> 8.9 s (ARCHITECTURE.md, "An index run").
     let helpers = rayon::current_num_threads().max(1) - 1;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Outcome)>(IN_FLIGHT);
+    let budget = Budget::default();
+    let charge = |i: usize| files[i].size.max(MIN_CHARGE);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Outcome)>();
     std::thread::scope(|scope| -> Result<()> {
+        // However this thread leaves the scope, helpers waiting for budget are let go.
+        let _release = budget.stop_on_drop();
         for _ in 0..helpers {
             let tx = tx.clone();
-            let (take, work) = (&take, &work);
+            let (take, work, budget, charge) = (&take, &work, &budget, &charge);
             scope.spawn(move || {
-                while let Some(i) = take() {
+                while budget.wait_below(IN_FLIGHT_BYTES) {
+                    let Some(i) = take() else { break };
+                    budget.add(charge(i));
                     // Fails only when the writer gave up: stop parsing.
                     if tx.send((i, work(i))).is_err() {
                         break;
@@ -533,7 +543,6 @@ fn write_all(writer: &store::Writer, run: RunInput, summary: &mut IndexSummary) 
             });
         }
         drop(tx);
-        // Owned here so that an early return drops it, which stops the helpers.
         let rx = rx;
         // Write in path order: results that arrive early wait in `pending`.
         let mut pending: BTreeMap<usize, Outcome> = BTreeMap::new();
@@ -546,11 +555,13 @@ fn write_all(writer: &store::Writer, run: RunInput, summary: &mut IndexSummary) 
             if !pending.contains_key(&next) {
                 // Nothing to write yet: parse a file here, or wait for the helpers.
                 if let Some(i) = take() {
+                    budget.add(charge(i));
                     pending.insert(i, work(i));
                 } else if let Ok((i, o)) = rx.recv() {
                     pending.insert(i, o);
                 } else {
-                    // Every helper is gone and nothing is left to take: all written.
+                    // Every helper is gone and the next file never came: one panicked,
+                    // and leaving the scope raises its panic here.
                     break;
                 }
                 continue;
@@ -560,8 +571,9 @@ fn write_all(writer: &store::Writer, run: RunInput, summary: &mut IndexSummary) 
                     writer.create_name_indexes()?;
                 }
                 let c = &files[next];
-                next += 1;
                 write_one(writer, c, old.get(&c.rel_path), outcome, summary)?;
+                budget.sub(charge(next));
+                next += 1;
             }
         }
         debug_assert!(pending.is_empty() && next == files.len());
@@ -580,6 +592,53 @@ fn write_all(writer: &store::Writer, run: RunInput, summary: &mut IndexSummary) 
         summary.files.removed += 1;
     }
     Ok(())
+}
+
+/// Source bytes taken and not yet written, shared by the threads of `write_all`: helpers
+/// wait while it is over the limit; the writing thread, which lowers it, never waits.
+#[derive(Default)]
+struct Budget {
+    state: std::sync::Mutex<(u64, bool)>,
+    lowered: std::sync::Condvar,
+}
+
+impl Budget {
+    fn add(&self, n: u64) {
+        self.lock().0 += n;
+    }
+
+    fn sub(&self, n: u64) {
+        let mut s = self.lock();
+        s.0 = s.0.saturating_sub(n);
+        drop(s);
+        self.lowered.notify_all();
+    }
+
+    /// Wait until the bytes in flight are below `limit`; false once stopped.
+    fn wait_below(&self, limit: u64) -> bool {
+        let mut s = self.lock();
+        while s.0 >= limit && !s.1 {
+            s = self.lowered.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+        !s.1
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, (u64, bool)> {
+        // The state stays consistent whoever panicked holding it: two plain numbers.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A guard that stops the budget (every wait returns false) when dropped.
+    fn stop_on_drop(&self) -> impl Drop + '_ {
+        struct Stop<'b>(&'b Budget);
+        impl Drop for Stop<'_> {
+            fn drop(&mut self) {
+                self.0.lock().1 = true;
+                self.0.lowered.notify_all();
+            }
+        }
+        Stop(self)
+    }
 }
 
 /// Write one file's outcome: its rows, or the removal of its old rows.
@@ -721,6 +780,31 @@ mod tests {
                 .unwrap();
             assert_eq!(n, files as i64, "{files} files");
         }
+    }
+
+    /// A helper over budget waits until the writing thread lowers it, and is let go
+    /// (told to stop) when the writing thread leaves, whatever the budget.
+    #[test]
+    fn the_budget_holds_helpers_back_until_written_or_stopped() {
+        let budget = Budget::default();
+        budget.add(100);
+        std::thread::scope(|s| {
+            let waiter = s.spawn(|| budget.wait_below(50));
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            assert!(!waiter.is_finished(), "a helper over budget went on");
+            budget.sub(60);
+            assert!(waiter.join().unwrap(), "lowered below the limit: go on");
+        });
+        budget.add(100);
+        std::thread::scope(|s| {
+            let waiter = s.spawn(|| budget.wait_below(50));
+            drop(budget.stop_on_drop());
+            assert!(!waiter.join().unwrap(), "stopped: the helper stops too");
+        });
+        assert!(
+            !budget.wait_below(u64::MAX),
+            "a stopped budget stays stopped"
+        );
     }
 
     #[test]

@@ -63,7 +63,7 @@ pub(crate) struct Cx<'a> {
     current: Option<Node<'a>>,
     /// The file's module-level variables (names as written), whose uses inside
     /// functions are recorded as reads and writes.
-    module_vars: std::collections::HashSet<&'a [u8]>,
+    module_vars: rustc_hash::FxHashSet<&'a [u8]>,
     /// Names local to the open functions (parameters, declarations), with the depth of
     /// the frame they belong to: they hide module-level variables.
     locals: Vec<(usize, &'a [u8])>,
@@ -77,7 +77,7 @@ pub(crate) struct Cx<'a> {
     /// recorded (`cart.items`), not those of every name.
     typed: Vec<(usize, String)>,
     /// (symbol, variable, write) already recorded: one access of each per function.
-    var_seen: std::collections::HashSet<(usize, &'a [u8], bool)>,
+    var_seen: rustc_hash::FxHashSet<(usize, &'a [u8], bool)>,
 }
 
 /// A language's reading of an identifier (`node`, whose parent is `parent`) inside a
