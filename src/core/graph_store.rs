@@ -652,14 +652,31 @@ pub fn ids_named(conn: &Connection, path: &Path, name: &str) -> Result<Vec<(i64,
     rows.collect::<Result<_, _>>().map_err(&e)
 }
 
-/// Ids of the symbols with this exact qualified name.
+/// Ids of the symbols with this exact qualified name. A symbol's name is the whole of its
+/// qualified name or what follows one of its `.`, `:` or `/` (extraction keeps to this,
+/// and a test checks it in every language), so the look-up goes through the index on
+/// `name`, with each such tail of `qname` as a candidate name.
 pub fn ids_qualified(conn: &Connection, path: &Path, qname: &str) -> Result<Vec<i64>> {
     let e = db_err(path);
     let mut st = conn
-        .prepare_cached("SELECT id FROM nodes WHERE qualified_name = ?1 ORDER BY id")
+        .prepare_cached("SELECT id FROM nodes WHERE name = ?1 AND qualified_name = ?2 ORDER BY id")
         .map_err(&e)?;
-    let rows = st.query_map([qname], |r| r.get(0)).map_err(&e)?;
-    rows.collect::<Result<_, _>>().map_err(&e)
+    let mut ids = Vec::new();
+    let tails = qname
+        .char_indices()
+        .filter(|&(_, c)| matches!(c, '.' | ':' | '/'))
+        .map(|(i, _)| &qname[i + 1..])
+        .chain(std::iter::once(qname))
+        .filter(|t| !t.is_empty());
+    for name in tails {
+        let rows = st.query_map([name, qname], |r| r.get(0)).map_err(&e)?;
+        for id in rows {
+            ids.push(id.map_err(&e)?);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
 }
 
 /// (id, start line, end line) of every symbol of a file; `None` when the file is not
@@ -695,6 +712,37 @@ pub fn spans_in_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An exact qualified name is found through the name index whatever separators the
+    /// name itself holds, and only an exact match is.
+    #[test]
+    fn qualified_names_are_found_exactly_through_their_names() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE nodes (id INTEGER PRIMARY KEY, name TEXT, qualified_name TEXT);
+             CREATE INDEX nodes_name ON nodes(name);
+             INSERT INTO nodes VALUES
+               (1, 'add', 'shop/cart.py::Cart.add'),
+               (2, 'add', 'shop/cart.py::add'),
+               (3, '[Symbol.asyncIterator]', 'src/page.ts::Page.[Symbol.asyncIterator]'),
+               (4, 'run', 'crate::a::run'),
+               (5, 'main', 'main'),
+               (6, 'add', 'shop/cart.py::Cart.add');",
+        )
+        .unwrap();
+        let find = |q: &str| ids_qualified(&conn, Path::new("t.db"), q).unwrap();
+        assert_eq!(find("shop/cart.py::Cart.add"), [1, 6]);
+        assert_eq!(find("shop/cart.py::add"), [2]);
+        assert_eq!(find("src/page.ts::Page.[Symbol.asyncIterator]"), [3]);
+        assert_eq!(find("crate::a::run"), [4]);
+        assert_eq!(find("main"), [5]);
+        assert!(
+            find("Cart.add").is_empty(),
+            "a tail is not the qualified name"
+        );
+        assert!(find("cart.py::Cart.add").is_empty());
+        assert!(find("").is_empty());
+    }
 
     #[test]
     fn the_graph_blob_survives_packing() {

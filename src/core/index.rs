@@ -766,14 +766,10 @@ mod tests {
                 .unwrap()
                 .collect::<std::result::Result<_, _>>()
                 .unwrap();
-            assert_eq!(
-                names,
-                ["nodes_file", "nodes_name", "nodes_qname"],
-                "{files} files"
-            );
+            assert_eq!(names, ["nodes_file", "nodes_name"], "{files} files");
             let n: i64 = conn
                 .query_row(
-                    "SELECT COUNT(*) FROM nodes INDEXED BY nodes_qname WHERE qualified_name > ''",
+                    "SELECT COUNT(*) FROM nodes INDEXED BY nodes_name WHERE name > ''",
                     [],
                     |r| r.get(0),
                 )

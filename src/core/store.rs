@@ -116,20 +116,24 @@ INSERT INTO fts(fts, rank) VALUES ('crisismerge', 64);
 "#;
 
 /// Secondary indexes. A full build creates `nodes_file` up front (its keys arrive in
-/// order, so keeping it costs little) and the name indexes late, each by one sort
-/// (`Writer::create_name_indexes`): kept up to date row by row from the start, their
-/// random inserts missed the page cache once the index outgrew it (measured on the large
-/// corpus, about 1.5M symbols: 114.9 s -> 103.6 s CPU, 63.6 s -> 58.1 s wall for the
-/// whole build). "Late" is when 7/8 of the files are written, not at the very end: the
-/// sorts (0.22 s on the medium corpus, 2.4 s on the large one) then run while the workers
-/// still parse, instead of after them with one core idle; the last eighth of the rows is
-/// indexed as it is written.
+/// order, so keeping it costs little) and `nodes_name` late, by one sort
+/// (`Writer::create_name_indexes`): kept up to date row by row from the start, its random
+/// inserts (and those of a `qualified_name` index, since dropped) missed the page cache
+/// once the index outgrew it (measured on the large corpus, about 1.5M symbols: 114.9 s
+/// -> 103.6 s CPU, 63.6 s -> 58.1 s wall for the whole build). "Late" is when 7/8 of the
+/// files are written, not at the very end: the sort (0.9 s on the large corpus) then runs
+/// while the other threads still parse; the last eighth of the rows is indexed as it is
+/// written.
+///
+/// There is no index on `qualified_name`: a symbol's name always ends its qualified name,
+/// after a `.`, `:` or `/` (a test holds every language to it), so an exact look-up goes
+/// through `nodes_name` (`graph_store::ids_qualified`). That index cost 0.8 s of sorting
+/// and 120 MB on the large corpus.
 const INDEXES_UP_FRONT: &str = r#"
 CREATE INDEX IF NOT EXISTS nodes_file ON nodes(file_id);
 "#;
 const INDEXES_AT_END: &str = r#"
 CREATE INDEX IF NOT EXISTS nodes_name ON nodes(name);
-CREATE INDEX IF NOT EXISTS nodes_qname ON nodes(qualified_name);
 "#;
 
 pub(crate) fn db_err(path: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {

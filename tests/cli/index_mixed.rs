@@ -276,3 +276,28 @@ fn python_import_of_sibling_module() {
         import("latin1", &[("cafe_price", None)], None, 6)
     );
 }
+
+/// `graph_store::ids_qualified` finds a symbol by its qualified name through the index on
+/// names, which holds only if every name is the whole qualified name or what follows one
+/// of its `.`, `:` or `/`: checked here in every language.
+#[test]
+fn every_name_ends_its_qualified_name_after_a_separator() {
+    for fixture in ["python", "typescript", "go", "rust", "mixed"] {
+        let repo = Repo::from_fixture(fixture);
+        repo.index();
+        let doc = repo.symbols();
+        let symbols = json_array(&doc, "symbols");
+        assert!(symbols.len() > 5, "{fixture} has symbols");
+        for sym in symbols {
+            let (name, q) = (s(sym, "name"), s(sym, "qualified_name"));
+            let ok = q == name
+                || (q.len() > name.len()
+                    && q.ends_with(name)
+                    && matches!(q.as_bytes()[q.len() - name.len() - 1], b'.' | b':' | b'/'));
+            assert!(
+                ok,
+                "{fixture}: name {name:?} does not end {q:?} after a separator"
+            );
+        }
+    }
+}
