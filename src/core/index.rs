@@ -36,9 +36,9 @@ use crate::core::walk::{self, Candidate, Manifests, SkipReason, Skipped, INDEX_D
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
 /// Bytes of source (each file counted as at least `MIN_CHARGE`) that helpers may have
 /// taken and not yet seen written; bounds memory. A count of files was a poor bound: while
-/// the writing thread sorts the name indexes (1.8 s on the large corpus) the helpers got
-/// through 2,048 small files and then idled.
-const IN_FLIGHT_BYTES: u64 = 64 << 20;
+/// the writing thread sorted the name indexes (1.8 s on the large corpus, then two of
+/// them) a helper went through 2,048 small files, and then idled.
+const IN_FLIGHT_BYTES: u64 = 32 << 20;
 const MIN_CHARGE: u64 = 4096;
 /// How much of a file is checked for NUL bytes to call it binary.
 const BINARY_SNIFF: usize = 8192;
@@ -522,7 +522,7 @@ fn write_all(writer: &store::Writer, run: RunInput, summary: &mut IndexSummary) 
     // and the CPU time that goes with them: large corpus 52.8 s -> 48.0 s, medium
     // 9.3-9.7 s -> 8.9 s (ARCHITECTURE.md, "An index run").
     let helpers = rayon::current_num_threads().max(1) - 1;
-    let budget = Budget::default();
+    let budget = Budget::new(IN_FLIGHT_BYTES);
     let charge = |i: usize| files[i].size.max(MIN_CHARGE);
     let (tx, rx) = std::sync::mpsc::channel::<(usize, Outcome)>();
     std::thread::scope(|scope| -> Result<()> {
@@ -532,7 +532,7 @@ fn write_all(writer: &store::Writer, run: RunInput, summary: &mut IndexSummary) 
             let tx = tx.clone();
             let (take, work, budget, charge) = (&take, &work, &budget, &charge);
             scope.spawn(move || {
-                while budget.wait_below(IN_FLIGHT_BYTES) {
+                while budget.wait_for_room() {
                     let Some(i) = take() else { break };
                     budget.add(charge(i));
                     // Fails only when the writer gave up: stop parsing.
@@ -595,36 +595,50 @@ fn write_all(writer: &store::Writer, run: RunInput, summary: &mut IndexSummary) 
 }
 
 /// Source bytes taken and not yet written, shared by the threads of `write_all`: helpers
-/// wait while it is over the limit; the writing thread, which lowers it, never waits.
-#[derive(Default)]
+/// wait while it is at or over the limit; the writing thread, which lowers it, never waits.
 struct Budget {
+    limit: u64,
+    /// Bytes in flight, and whether the writing thread has left (every wait ends).
     state: std::sync::Mutex<(u64, bool)>,
     lowered: std::sync::Condvar,
 }
 
 impl Budget {
+    fn new(limit: u64) -> Budget {
+        Budget {
+            limit,
+            state: std::sync::Mutex::new((0, false)),
+            lowered: std::sync::Condvar::new(),
+        }
+    }
+
     fn add(&self, n: u64) {
         self.lock().0 += n;
     }
 
     fn sub(&self, n: u64) {
         let mut s = self.lock();
+        let was_full = s.0 >= self.limit;
         s.0 = s.0.saturating_sub(n);
+        let room = s.0 < self.limit;
         drop(s);
-        self.lowered.notify_all();
+        // Waiters wait only while it is full: wake them when it stops being full.
+        if was_full && room {
+            self.lowered.notify_all();
+        }
     }
 
-    /// Wait until the bytes in flight are below `limit`; false once stopped.
-    fn wait_below(&self, limit: u64) -> bool {
+    /// Wait until the bytes in flight are below the limit; false once stopped.
+    fn wait_for_room(&self) -> bool {
         let mut s = self.lock();
-        while s.0 >= limit && !s.1 {
+        while s.0 >= self.limit && !s.1 {
             s = self.lowered.wait(s).unwrap_or_else(|e| e.into_inner());
         }
         !s.1
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, (u64, bool)> {
-        // The state stays consistent whoever panicked holding it: two plain numbers.
+        // The state stays consistent whoever panicked holding it: a number and a flag.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -782,25 +796,28 @@ mod tests {
     /// (told to stop) when the writing thread leaves, whatever the budget.
     #[test]
     fn the_budget_holds_helpers_back_until_written_or_stopped() {
-        let budget = Budget::default();
+        let budget = Budget::new(50);
         budget.add(100);
         std::thread::scope(|s| {
-            let waiter = s.spawn(|| budget.wait_below(50));
+            let waiter = s.spawn(|| budget.wait_for_room());
             std::thread::sleep(std::time::Duration::from_millis(50));
             assert!(!waiter.is_finished(), "a helper over budget went on");
-            budget.sub(60);
+            budget.sub(30);
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            assert!(
+                !waiter.is_finished(),
+                "still over budget (70 of 50), yet it went on"
+            );
+            budget.sub(30);
             assert!(waiter.join().unwrap(), "lowered below the limit: go on");
         });
         budget.add(100);
         std::thread::scope(|s| {
-            let waiter = s.spawn(|| budget.wait_below(50));
+            let waiter = s.spawn(|| budget.wait_for_room());
             drop(budget.stop_on_drop());
             assert!(!waiter.join().unwrap(), "stopped: the helper stops too");
         });
-        assert!(
-            !budget.wait_below(u64::MAX),
-            "a stopped budget stays stopped"
-        );
+        assert!(!budget.wait_for_room(), "a stopped budget stays stopped");
     }
 
     #[test]
