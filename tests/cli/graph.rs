@@ -3,7 +3,7 @@
 //! through bases, `super()`, constructors, namespaces, embedding, trait and interface
 //! dispatch, enum variants), and that nothing is guessed where the code says nothing.
 
-use crate::common::{parse_json, Repo};
+use crate::common::{json_array, parse_json, s, Repo};
 use serde_json::Value;
 
 /// `leindex graph --json` of a freshly indexed copy of a fixture.
@@ -1300,19 +1300,13 @@ fn typescript_types_hold_no_calls_or_reads() {
     );
     repo.index();
     let outline = repo.outline("t.ts");
-    let names: Vec<&str> = outline["symbols"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["qualified_name"].as_str().unwrap())
-        .collect();
+    let symbols = json_array(&outline, "symbols");
+    let names: Vec<&str> = symbols.iter().map(|x| s(x, "qualified_name")).collect();
     // The object type's member is a symbol.
     assert!(names.contains(&"t.ts::g.create"), "{names:?}");
-    let callees: Vec<String> = outline["symbols"][0]["calls"]
-        .as_array()
-        .unwrap()
+    let callees: Vec<&str> = json_array(&symbols[0], "calls")
         .iter()
-        .map(|c| c["callee"].as_str().unwrap().to_string())
+        .map(|c| s(c, "callee"))
         .collect();
     assert_eq!(callees, ["helper"]);
     let es = edges(&graph_json(&repo));
