@@ -4,13 +4,14 @@
 //! nesting, call attribution). Each language module supplies one `extract` hook that is
 //! called on every node and says what the node means.
 //!
-//! The walk is iterative (a `TreeCursor`), so pathological nesting in generated code
+//! The walk is iterative (`preorder::Preorder`), so pathological nesting in generated code
 //! cannot overflow the stack of a rayon worker.
 
 use std::borrow::Cow;
 
 use tree_sitter::Node;
 
+use super::preorder::Preorder;
 use super::{
     CallSite, FileContext, FileExtract, Import, Inherit, Language, Param, Relation, Symbol,
     SymbolKind,
@@ -187,18 +188,15 @@ pub(crate) enum Visit {
 /// it in constant time: tree-sitter's own `parent()` and `prev_sibling()` scan from the
 /// root and are quadratic on wide trees (generated files with thousands of constants).
 pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, kinds: &[KindFlags]) {
-    let mut cursor = root.walk();
+    let mut nodes = Preorder::new(root);
     // ERROR and MISSING nodes are counted only where tree-sitter says there are some.
     let has_errors = root.has_error();
     cx.ancestors.clear();
     cx.visited.clear();
     cx.visited.push(Vec::new());
-    // Per depth, the siblings still to visit after the current node (the root has none).
-    // Knowing the count spares the cursor its search for a sibling that does not exist,
-    // which costs as much as a step (tree-sitter counts the same visible children).
-    let mut left: Vec<usize> = vec![0];
+    let mut node = root;
     loop {
-        let node = cursor.node();
+        // `node` is at depth `cx.ancestors.len()`.
         // Ids past the table are ERROR nodes (u16::MAX): named, and walked into.
         let flags = kinds
             .get(node.kind_id() as usize)
@@ -210,6 +208,7 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, kinds: &[Kin
         if has_errors && is_parse_error(node) {
             cx.out.parse_errors += 1;
         }
+        let mut enter = false;
         // Anonymous nodes (keywords, punctuation) carry nothing a hook needs: languages
         // read operators through fields of their named parent.
         if flags.named {
@@ -226,7 +225,7 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, kinds: &[Kin
             // Recorded after the hook: at hook time `visited` holds the earlier siblings.
             let depth = cx.ancestors.len();
             cx.visited[depth].push(node);
-            let enter = visit == Visit::Children
+            enter = visit == Visit::Children
                 && !flags.opaque
                 && flags
                     .enter_if
@@ -235,9 +234,8 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, kinds: &[Kin
                 // Errors inside a part the walk does not enter still count.
                 cx.out.parse_errors += errors_below(node);
             }
-            let children = if enter { node.child_count() } else { 0 };
-            if children > 0 && cursor.goto_first_child() {
-                left.push(children - 1);
+            enter = enter && node.child_count() > 0;
+            if enter {
                 cx.ancestors.push(node);
                 let depth = cx.ancestors.len();
                 if cx.visited.len() <= depth {
@@ -245,28 +243,27 @@ pub(crate) fn walk<'a>(cx: &mut Cx<'a>, root: Node<'a>, hook: Hook, kinds: &[Kin
                 } else {
                     cx.visited[depth].clear();
                 }
-                continue;
             }
         }
-        // Leave this node and every ancestor that has no next sibling.
-        loop {
-            cx.leave(cx.ancestors.len());
-            let next = left.last_mut().expect("the root's entry stays");
-            if *next > 0 {
-                *next -= 1;
-                if cursor.goto_next_sibling() {
+        let next = nodes.next(enter);
+        // Leave this node (unless entered) and every ancestor the next node is not in.
+        let until = next.map_or(0, |(_, depth)| depth);
+        if !enter {
+            loop {
+                let depth = cx.ancestors.len();
+                cx.leave(depth);
+                if depth == until {
                     break;
                 }
+                cx.ancestors.pop();
             }
-            debug_assert!(
-                !cursor.clone().goto_next_sibling(),
-                "a sibling was not counted"
-            );
-            if !cursor.goto_parent() {
-                return;
+        }
+        match next {
+            Some((n, depth)) => {
+                debug_assert_eq!(depth, cx.ancestors.len(), "the walk's depth");
+                node = n;
             }
-            left.pop();
-            cx.ancestors.pop();
+            None => return,
         }
     }
 }

@@ -11,6 +11,7 @@
 mod ecma;
 pub(crate) mod engine;
 mod go;
+mod preorder;
 mod python;
 mod rust;
 
