@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::core::error::{Error, Result};
 use crate::core::lang::{
-    push_words, Access, Binding, CallSite, FileExtract, ImportName, Language, Param,
+    Access, Binding, CallSite, FileExtract, ImportName, Language, Param, SymbolWords,
 };
 use crate::core::walk::INDEX_DIR;
 
@@ -471,6 +471,8 @@ impl Writer<'_> {
             )
             .map_err(&e)?;
         let mut ids = Vec::with_capacity(x.symbols.len());
+        let mut symbol_words = SymbolWords::default();
+        let mut words = String::new();
         for s in &x.symbols {
             let parent_id = s.parent.map(|p| ids[p]);
             nodes
@@ -498,10 +500,8 @@ impl Writer<'_> {
                 .map_err(&e)?;
             let id = self.tx.last_insert_rowid();
             ids.push(id);
-            let mut words = String::with_capacity(s.qualified_name.len() + s.name.len() + 8);
-            push_words(&mut words, &s.qualified_name);
-            words.push(' ');
-            push_words(&mut words, &s.name);
+            words.clear();
+            symbol_words.push(&mut words, &s.qualified_name, &s.name);
             fts.execute(params![id, s.name, words, s.signature, s.doc])
                 .map_err(&e)?;
         }

@@ -527,6 +527,31 @@ pub fn split_identifier(s: &str) -> Vec<String> {
 /// Append the words of `s` ([`split_identifier`]) to `out`, separated by spaces:
 /// what the index's full-text `words` column holds, without a vector per name.
 pub fn push_words(out: &mut String, s: &str) {
+    if s.is_ascii() {
+        // The usual case, on bytes: lower-cased into a buffer, one copy into `out`.
+        let b = s.as_bytes();
+        let mut buf = Vec::with_capacity(b.len() + 8);
+        let mut i = 0;
+        while i < b.len() {
+            if !b[i].is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            let part = &b[start..i];
+            word_bounds(part, |from, to| {
+                if !buf.is_empty() {
+                    buf.push(b' ');
+                }
+                buf.extend(part[from..to].iter().map(u8::to_ascii_lowercase));
+            });
+        }
+        out.push_str(std::str::from_utf8(&buf).expect("ASCII in, ASCII out"));
+        return;
+    }
     let mut first = true;
     for_each_word(s, |w| {
         if !std::mem::take(&mut first) {
@@ -534,6 +559,57 @@ pub fn push_words(out: &mut String, s: &str) {
         }
         out.push_str(w);
     });
+}
+
+/// The full-text `words` of a file's symbols, one after another: the words of each
+/// qualified name and then of the name (`push_words` of each, a space between). A
+/// qualified name is split once after its last `.`, `:` or `/`: the words of what precedes it
+/// (`pkg/mod.py::`, `pkg/mod.py::Class.`) are kept for the next symbols (the last few
+/// such prefixes), and the name is usually what follows it. Splitting at a separator
+/// changes no word: words never span one.
+#[derive(Default)]
+pub struct SymbolWords {
+    /// (prefix, its words), the most recently used last.
+    prefixes: Vec<(String, String)>,
+    rest_words: String,
+}
+
+impl SymbolWords {
+    const PREFIXES: usize = 4;
+
+    pub fn push(&mut self, out: &mut String, qualified_name: &str, name: &str) {
+        // After the last '.', ':' or '/' (ASCII: one byte), where a name starts.
+        let cut = qualified_name.rfind(['.', ':', '/']).map_or(0, |i| i + 1);
+        let (prefix, rest) = qualified_name.split_at(cut);
+        match self.prefixes.iter().position(|(p, _)| p == prefix) {
+            Some(i) => {
+                let hit = self.prefixes.remove(i);
+                self.prefixes.push(hit);
+            }
+            None => {
+                if self.prefixes.len() == Self::PREFIXES {
+                    self.prefixes.remove(0);
+                }
+                let mut words = String::new();
+                push_words(&mut words, prefix);
+                self.prefixes.push((prefix.to_string(), words));
+            }
+        }
+        let prefix_words = &self.prefixes.last().expect("just pushed").1;
+        self.rest_words.clear();
+        push_words(&mut self.rest_words, rest);
+        out.push_str(prefix_words);
+        if !prefix_words.is_empty() && !self.rest_words.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&self.rest_words);
+        out.push(' ');
+        if name == rest {
+            out.push_str(&self.rest_words);
+        } else {
+            push_words(out, name);
+        }
+    }
 }
 
 /// Call `f` with each word of `s`, lower-cased, in order (see [`split_identifier`]).
@@ -657,6 +733,39 @@ mod tests {
             let mut out = String::from("x");
             push_words(&mut out, s);
             assert_eq!(out, format!("x{}", split_identifier(s).join(" ")), "{s}");
+        }
+    }
+
+    /// A file's symbols one after another, as the index writes them: the words must be
+    /// those of each name on its own, whatever came before.
+    #[test]
+    fn symbol_words_are_each_symbols_own() {
+        let symbols = [
+            ("pkg/mod.py::Class", "Class"),
+            ("pkg/mod.py::Class.getHTTPServer", "getHTTPServer"),
+            ("pkg/mod.py::Class.x2y", "x2y"),
+            ("pkg/mod.py::Class.__init__", "__init__"),
+            ("pkg/mod.py::_auto_fn", "_auto_fn"),
+            ("crate::a-0.1::error_handling::into_response", "into_response"),
+            ("pkg/mod.py::Other", "Other"),
+            ("crate::a::Größe::neu", "neu"),
+            ("crate::a::Größe::größeZähler", "größeZähler"),
+            ("main", "main"),
+            ("Page.[Symbol.asyncIterator]", "[Symbol.asyncIterator]"),
+            ("a::", "weird"),
+            ("::b", "b"),
+            ("", ""),
+            ("pkg.Type.Method", "Method"),
+        ];
+        let mut words = SymbolWords::default();
+        for (qualified, name) in symbols {
+            let mut out = String::from("x");
+            words.push(&mut out, qualified, name);
+            let mut expected = String::from("x");
+            push_words(&mut expected, qualified);
+            expected.push(' ');
+            push_words(&mut expected, name);
+            assert_eq!(out, expected, "{qualified} / {name}");
         }
     }
 
