@@ -746,7 +746,10 @@ mod tests {
             ("pkg/mod.py::Class.x2y", "x2y"),
             ("pkg/mod.py::Class.__init__", "__init__"),
             ("pkg/mod.py::_auto_fn", "_auto_fn"),
-            ("crate::a-0.1::error_handling::into_response", "into_response"),
+            (
+                "crate::a-0.1::error_handling::into_response",
+                "into_response",
+            ),
             ("pkg/mod.py::Other", "Other"),
             ("crate::a::Größe::neu", "neu"),
             ("crate::a::Größe::größeZähler", "größeZähler"),

@@ -15,7 +15,7 @@ struct LxWalk {
 extern "C" {
     fn lx_walk_new() -> *mut LxWalk;
     fn lx_walk_free(w: *mut LxWalk);
-    fn lx_walk_reset(w: *mut LxWalk, root: TSNode);
+    fn lx_walk_reset(w: *mut LxWalk, root: TSNode, named_only: bool);
     fn lx_walk_next(w: *mut LxWalk, enter: bool, out: *mut TSNode, depth: *mut u32) -> bool;
 }
 
@@ -28,12 +28,14 @@ pub(crate) struct Preorder<'tree> {
 }
 
 impl<'tree> Preorder<'tree> {
-    /// A walk below `root`; `root` itself is not yielded (it is at depth 0).
-    pub(crate) fn new(root: Node<'tree>) -> Self {
+    /// A walk below `root`; `root` itself is not yielded (it is at depth 0). With
+    /// `named_only`, anonymous nodes (keywords, punctuation) are neither yielded nor gone
+    /// into.
+    pub(crate) fn new(root: Node<'tree>, named_only: bool) -> Self {
         // SAFETY: lx_walk_new returns a zeroed allocation or null (checked).
         let raw = NonNull::new(unsafe { lx_walk_new() }).expect("out of memory");
         // SAFETY: `root` is a valid node of a tree that outlives `'tree`.
-        unsafe { lx_walk_reset(raw.as_ptr(), root.into_raw()) };
+        unsafe { lx_walk_reset(raw.as_ptr(), root.into_raw(), named_only) };
         Preorder {
             raw,
             _tree: PhantomData,
@@ -104,10 +106,11 @@ mod tests {
 
     fn by_preorder(
         root: Node,
+        named_only: bool,
         skip: &dyn Fn(Node) -> bool,
     ) -> Vec<(usize, u16, usize, usize, usize)> {
         let mut out = Vec::new();
-        let mut walk = Preorder::new(root);
+        let mut walk = Preorder::new(root, named_only);
         let mut enter = true;
         while let Some((node, depth)) = walk.next(enter) {
             out.push((
@@ -163,7 +166,11 @@ mod tests {
             let root = tree.root_node();
             let all = by_cursor(root, &|_| false);
             assert!(all.len() > 10, "{language:?}: {} nodes", all.len());
-            assert_eq!(by_preorder(root, &|_| false), all, "{language:?} {src:?}");
+            assert_eq!(
+                by_preorder(root, false, &|_| false),
+                all,
+                "{language:?} {src:?}"
+            );
             // Not going through some nodes' children: named nodes of even kind ids, a
             // stable but arbitrary choice.
             let skip = |n: Node| n.is_named() && n.kind_id() % 2 == 0;
@@ -172,17 +179,48 @@ mod tests {
                 some.len() < all.len(),
                 "{language:?}: something was skipped"
             );
-            assert_eq!(by_preorder(root, &skip), some, "{language:?} {src:?}");
+            assert_eq!(
+                by_preorder(root, false, &skip),
+                some,
+                "{language:?} {src:?}"
+            );
+            // Named nodes only: what the cursor visits when it goes into no anonymous
+            // node, less the anonymous nodes.
+            let named = |skip: &dyn Fn(Node) -> bool| {
+                let mut v = by_cursor(root, &|n| !n.is_named() || skip(n));
+                v.retain(|&(id, ..)| all_nodes(root).iter().any(|n| n.id() == id && n.is_named()));
+                v
+            };
+            let expected = named(&|_| false);
+            assert!(expected.len() < all.len(), "{language:?}: anonymous nodes");
+            assert_eq!(
+                by_preorder(root, true, &|_| false),
+                expected,
+                "{language:?}"
+            );
+            assert_eq!(by_preorder(root, true, &skip), named(&skip), "{language:?}");
         }
+    }
+
+    /// Every node below `root`, by the cursor.
+    fn all_nodes(root: Node) -> Vec<Node> {
+        let mut out = Vec::new();
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            out.push(n);
+            let mut c = n.walk();
+            stack.extend(n.children(&mut c));
+        }
+        out
     }
 
     #[test]
     fn a_root_without_children_yields_nothing() {
         let tree = parse(Language::Python, b"").expect("parses");
-        let mut walk = Preorder::new(tree.root_node());
+        let mut walk = Preorder::new(tree.root_node(), false);
         assert!(walk.next(true).is_none());
         let tree = parse(Language::Go, b"package p\n").expect("parses");
-        let mut walk = Preorder::new(tree.root_node());
+        let mut walk = Preorder::new(tree.root_node(), false);
         assert!(walk.next(false).is_none(), "the root was not entered");
     }
 }

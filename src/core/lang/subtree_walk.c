@@ -38,6 +38,9 @@ typedef struct {
   const Subtree *current;
   Length current_position;
   uint32_t depth;
+  // Yield named nodes only (anonymous ones, keywords and punctuation, are stepped over
+  // and never gone into).
+  bool named_only;
   LxFrame *frames;
   uint32_t size;
   uint32_t capacity;
@@ -72,8 +75,9 @@ void lx_walk_free(LxWalk *w) {
 }
 
 // Start at `root` (which the caller has already seen: depth 0).
-void lx_walk_reset(LxWalk *w, TSNode root) {
+void lx_walk_reset(LxWalk *w, TSNode root, bool named_only) {
   w->tree = root.tree;
+  w->named_only = named_only;
   w->current = (const Subtree *)root.id;
   w->current_position = (Length){
     .bytes = ts_node_start_byte(root),
@@ -114,6 +118,11 @@ bool lx_walk_next(LxWalk *w, bool enter, TSNode *out, uint32_t *depth) {
     f->child_index++;
     if (f->child_index < count) {
       f->position = length_add(f->position, ts_subtree_padding(children[f->child_index]));
+    }
+    if (visible && w->named_only &&
+        !(alias ? ts_language_symbol_metadata(w->tree->language, alias).named
+                : ts_subtree_named(*child))) {
+      continue;
     }
     if (visible) {
       w->current = child;
