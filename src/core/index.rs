@@ -27,7 +27,9 @@ use crate::core::error::{Error, Result};
 use crate::core::graph;
 use crate::core::graph_store;
 use crate::core::graph_store::{BlobSymbol, SymbolFacts, FACT_CALLABLE, FACT_TEST};
-use crate::core::lang::{parse_and_extract, FileContext, FileExtract, EXTRACT_VERSION};
+use crate::core::lang::{
+    parse_and_extract, FileContext, FileExtract, KeepFreedMemory, EXTRACT_VERSION,
+};
 use crate::core::resolve::{Confidence, LinkKind, Universe, RESOLVE_VERSION};
 use crate::core::store::{self, FileInfo, FileRow, Store};
 use crate::core::walk::{self, Candidate, Manifests, SkipReason, Skipped, INDEX_DIR};
@@ -147,6 +149,7 @@ pub fn resolve_root(path: &Path) -> Result<PathBuf> {
 /// Build or update the index of `root`.
 pub fn run(root: &Path, opts: &IndexOptions, progress: &dyn Progress) -> Result<IndexSummary> {
     let started = Instant::now();
+    let _memory = KeepFreedMemory::start();
     let started_ns = unix_ns();
     let root = resolve_root(root)?;
     let dir = root.join(INDEX_DIR);

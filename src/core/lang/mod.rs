@@ -455,22 +455,11 @@ pub fn parse_and_extract(language: Language, ctx: &FileContext, source: &[u8]) -
     }
 }
 
-/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e`, mimalloc.h).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
 /// Tree-sitter allocates and frees a node per token; mimalloc does that markedly faster
 /// than glibc's malloc under two parsing threads (see README, Performance).
-///
-/// And mimalloc keeps the memory freed while indexing instead of handing it back to the
-/// system after a delay (`purge_delay`): each file's tree is freed and the next one's
-/// allocated, so purged pages were soon faulted in and zeroed again by the kernel. Cold index of the large corpus, 2 pairs:
-/// 45.7 s -> 44.5 s wall, 2.7-3.2 s -> 1.8-1.9 s system time; peak RSS of `index
-/// --no-embed` 215 MB -> 270-280 MB.
 fn use_mimalloc_for_tree_sitter() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        // SAFETY: sets a process-wide option; any value is valid (-1: never purge).
-        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
         // SAFETY: runs once, before this process creates its first parser, so no
         // tree-sitter memory allocated by one allocator is ever freed by the other.
         unsafe {
@@ -482,6 +471,52 @@ fn use_mimalloc_for_tree_sitter() {
             );
         }
     });
+}
+
+/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e`, mimalloc.h).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// While one of these lives, mimalloc keeps the memory freed in this process instead of
+/// handing it back to the system after a delay (`purge_delay`): parsing frees each
+/// file's tree and allocates the next one's, and purged pages were soon faulted in and
+/// zeroed again by the kernel (large corpus, cold index, 2 alternating pairs: 45.7 s ->
+/// 44.5 s, system time 2.7-3.2 s -> 1.8-1.9 s). When the last one is dropped, the delay
+/// is restored and what was kept is returned, so that the embedding step that follows an
+/// index run does not add its memory to it (the bench's peak RSS, embedding included,
+/// went from 0.9 to 1.15 GiB while the memory was kept to the end of the process).
+pub struct KeepFreedMemory(());
+
+/// Live `KeepFreedMemory` values, and the delay to restore.
+static KEEPERS: std::sync::Mutex<(usize, std::ffi::c_long)> = std::sync::Mutex::new((0, 0));
+
+impl KeepFreedMemory {
+    pub fn start() -> KeepFreedMemory {
+        let mut k = KEEPERS.lock().unwrap_or_else(|e| e.into_inner());
+        if k.0 == 0 {
+            // SAFETY: reads and sets a process-wide option; -1 means never purge.
+            unsafe {
+                k.1 = libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY);
+                libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
+            }
+        }
+        k.0 += 1;
+        KeepFreedMemory(())
+    }
+}
+
+impl Drop for KeepFreedMemory {
+    fn drop(&mut self) {
+        let mut k = KEEPERS.lock().unwrap_or_else(|e| e.into_inner());
+        k.0 -= 1;
+        if k.0 == 0 {
+            // SAFETY: restores the option read in `start`; `mi_collect` only frees
+            // memory no allocation holds.
+            unsafe {
+                libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, k.1);
+                libmimalloc_sys::mi_collect(true);
+            }
+        }
+    }
 }
 
 /// Parse only (no extraction): the baseline the corpus benchmark compares against.
@@ -748,11 +783,21 @@ mod tests {
     }
 
     #[test]
-    fn parsing_keeps_freed_memory_for_the_next_file() {
-        parse(Language::Go, b"package p\n").expect("parses");
+    fn freed_memory_is_kept_while_asked_for() {
         // SAFETY: reads an option.
-        let delay = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
-        assert_eq!(delay, -1);
+        let delay = || unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        let outer = KeepFreedMemory::start();
+        let inner = KeepFreedMemory::start();
+        assert_eq!(delay(), -1);
+        drop(inner);
+        assert_eq!(delay(), -1, "another keeper is alive");
+        drop(outer);
+        // Other tests' index runs may hold their own keepers meanwhile.
+        let k = KEEPERS.lock().unwrap_or_else(|e| e.into_inner());
+        if k.0 == 0 {
+            assert_eq!(delay(), k.1, "restored");
+            assert_ne!(k.1, -1);
+        }
     }
 
     /// A file's symbols one after another, as the index writes them: the words must be
