@@ -67,12 +67,22 @@ mod tests {
     use super::*;
     use crate::core::lang::{parse, Language};
 
-    /// (id, kind id, depth, byte range) of every node a `TreeCursor` visits below the
-    /// root, in order; `skip(node)` says not to go through a node's children.
-    fn by_cursor(
-        root: Node,
-        skip: &dyn Fn(Node) -> bool,
-    ) -> Vec<(usize, u16, usize, usize, usize)> {
+    /// What the tests compare of a node reached at some depth.
+    type Row = (usize, u16, usize, std::ops::Range<usize>, bool);
+
+    fn row(node: Node, depth: usize) -> Row {
+        (
+            node.id(),
+            node.kind_id(),
+            depth,
+            node.byte_range(),
+            node.is_named(),
+        )
+    }
+
+    /// (id, kind id, depth, byte range, named) of every node a `TreeCursor` visits below
+    /// the root, in order; `skip(node)` says not to go through a node's children.
+    fn by_cursor(root: Node, skip: &dyn Fn(Node) -> bool) -> Vec<Row> {
         let mut out = Vec::new();
         let mut cursor = root.walk();
         let mut depth = 0;
@@ -80,13 +90,7 @@ mod tests {
             let node = cursor.node();
             let enter = depth == 0 || !skip(node);
             if depth > 0 {
-                out.push((
-                    node.id(),
-                    node.kind_id(),
-                    depth,
-                    node.start_byte(),
-                    node.end_byte(),
-                ));
+                out.push(row(node, depth));
             }
             if enter && cursor.goto_first_child() {
                 depth += 1;
@@ -104,22 +108,12 @@ mod tests {
         }
     }
 
-    fn by_preorder(
-        root: Node,
-        named_only: bool,
-        skip: &dyn Fn(Node) -> bool,
-    ) -> Vec<(usize, u16, usize, usize, usize)> {
+    fn by_preorder(root: Node, named_only: bool, skip: &dyn Fn(Node) -> bool) -> Vec<Row> {
         let mut out = Vec::new();
         let mut walk = Preorder::new(root, named_only);
         let mut enter = true;
         while let Some((node, depth)) = walk.next(enter) {
-            out.push((
-                node.id(),
-                node.kind_id(),
-                depth,
-                node.start_byte(),
-                node.end_byte(),
-            ));
+            out.push(row(node, depth));
             enter = !skip(node);
         }
         out
@@ -188,7 +182,7 @@ mod tests {
             // node, less the anonymous nodes.
             let named = |skip: &dyn Fn(Node) -> bool| {
                 let mut v = by_cursor(root, &|n| !n.is_named() || skip(n));
-                v.retain(|&(id, ..)| all_nodes(root).iter().any(|n| n.id() == id && n.is_named()));
+                v.retain(|r| r.4);
                 v
             };
             let expected = named(&|_| false);
@@ -200,18 +194,6 @@ mod tests {
             );
             assert_eq!(by_preorder(root, true, &skip), named(&skip), "{language:?}");
         }
-    }
-
-    /// Every node below `root`, by the cursor.
-    fn all_nodes(root: Node) -> Vec<Node> {
-        let mut out = Vec::new();
-        let mut stack = vec![root];
-        while let Some(n) = stack.pop() {
-            out.push(n);
-            let mut c = n.walk();
-            stack.extend(n.children(&mut c));
-        }
-        out
     }
 
     #[test]
