@@ -83,6 +83,9 @@ fn over_files(
     corpus: &Path,
     f: impl Fn(&walk::Manifests, &walk::Candidate, &[u8]) -> usize + Sync,
 ) -> usize {
+    // The allocator as an index run sets it (`index::run`), for parse-only and
+    // parse + extract alike.
+    let _memory = lang::KeepFreedMemory::start();
     let walked = walk::walk(corpus, index::DEFAULT_MAX_FILE_SIZE);
     walked
         .files
@@ -150,8 +153,6 @@ fn main() {
     // 1 and 2, alternated: bare parsing, then a cold index, `reps` times. Each ratio
     // compares two adjacent runs, so slow drifts of this shared machine cancel out.
     let parse_only = || {
-        // The allocator as an index run sets it (`index::run`).
-        let _memory = lang::KeepFreedMemory::start();
         over_files(&corpus, |_, c, src| {
             let tree = lang::parse(c.language, src);
             usize::from(tree.is_none_or(|t| t.root_node().has_error()))

@@ -575,26 +575,13 @@ pub fn split_identifier(s: &str) -> Vec<String> {
 pub fn push_words(out: &mut String, s: &str) {
     if s.is_ascii() {
         // The usual case, on bytes: lower-cased into a buffer, one copy into `out`.
-        let b = s.as_bytes();
-        let mut buf = Vec::with_capacity(b.len() + 8);
-        let mut i = 0;
-        while i < b.len() {
-            if !b[i].is_ascii_alphanumeric() {
-                i += 1;
-                continue;
+        let mut buf = Vec::with_capacity(s.len() + 8);
+        for_each_ascii_word(s.as_bytes(), |w| {
+            if !buf.is_empty() {
+                buf.push(b' ');
             }
-            let start = i;
-            while i < b.len() && b[i].is_ascii_alphanumeric() {
-                i += 1;
-            }
-            let part = &b[start..i];
-            word_bounds(part, |from, to| {
-                if !buf.is_empty() {
-                    buf.push(b' ');
-                }
-                buf.extend(part[from..to].iter().map(u8::to_ascii_lowercase));
-            });
-        }
+            buf.extend(w.iter().map(u8::to_ascii_lowercase));
+        });
         out.push_str(std::str::from_utf8(&buf).expect("ASCII in, ASCII out"));
         return;
     }
@@ -661,16 +648,13 @@ impl SymbolWords {
 /// Call `f` with each word of `s`, lower-cased, in order (see [`split_identifier`]).
 fn for_each_word(s: &str, mut f: impl FnMut(&str)) {
     if s.is_ascii() {
-        // The usual case, on bytes: parts are runs of ASCII letters and digits.
+        // The usual case, on bytes.
         let mut word = String::new();
-        for part in s.split(|c: char| !c.is_ascii_alphanumeric()) {
-            word_bounds(part.as_bytes(), |from, to| {
-                word.clear();
-                word.push_str(&part[from..to]);
-                word.make_ascii_lowercase();
-                f(&word);
-            });
-        }
+        for_each_ascii_word(s.as_bytes(), |w| {
+            word.clear();
+            word.extend(w.iter().map(|b| b.to_ascii_lowercase() as char));
+            f(&word);
+        });
         return;
     }
     for part in s.split(|c: char| !c.is_alphanumeric()) {
@@ -678,6 +662,14 @@ fn for_each_word(s: &str, mut f: impl FnMut(&str)) {
         word_bounds(&chars, |from, to| {
             f(&chars[from..to].iter().collect::<String>().to_lowercase())
         });
+    }
+}
+
+/// Call `f` with each word of ASCII text, as it is (not lower-cased): parts are runs of
+/// ASCII letters and digits, split by [`word_bounds`].
+fn for_each_ascii_word(b: &[u8], mut f: impl FnMut(&[u8])) {
+    for part in b.split(|c| !c.is_ascii_alphanumeric()) {
+        word_bounds(part, |from, to| f(&part[from..to]));
     }
 }
 
