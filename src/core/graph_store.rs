@@ -8,7 +8,7 @@ use rusqlite::{params, Connection};
 
 use crate::core::error::{Error, Result};
 use crate::core::graph::is_test_parts;
-use crate::core::lang::{Import, ImportName, Language, Relation, SymbolKind};
+use crate::core::lang::{Import, ImportName, Language, Relation, SymbolKind, NAME_SEPARATORS};
 use crate::core::resolve::{Confidence, Dst, FileIn, InheritIn, Link, LinkKind, NodeIn};
 use crate::core::store::{db_err, decode_accesses, decode_bindings, decode_calls};
 
@@ -653,9 +653,8 @@ pub fn ids_named(conn: &Connection, path: &Path, name: &str) -> Result<Vec<(i64,
 }
 
 /// Ids of the symbols with this exact qualified name. A symbol's name is the whole of its
-/// qualified name or what follows one of its `.`, `:` or `/` (extraction keeps to this,
-/// and a test checks it in every language), so the look-up goes through the index on
-/// `name`, with each such tail of `qname` as a candidate name.
+/// qualified name or what follows one of its `NAME_SEPARATORS`, so the look-up goes
+/// through the index on `name`, with each such tail of `qname` as a candidate name.
 pub fn ids_qualified(conn: &Connection, path: &Path, qname: &str) -> Result<Vec<i64>> {
     let e = db_err(path);
     let mut st = conn
@@ -664,7 +663,7 @@ pub fn ids_qualified(conn: &Connection, path: &Path, qname: &str) -> Result<Vec<
     let mut ids = Vec::new();
     let tails = qname
         .char_indices()
-        .filter(|&(_, c)| matches!(c, '.' | ':' | '/'))
+        .filter(|(_, c)| NAME_SEPARATORS.contains(c))
         .map(|(i, _)| &qname[i + 1..])
         .chain(std::iter::once(qname))
         .filter(|t| !t.is_empty());

@@ -594,6 +594,12 @@ pub fn push_words(out: &mut String, s: &str) {
     });
 }
 
+/// What separates the parts of a qualified name. A symbol's name is its whole qualified
+/// name or what follows one of these (extraction keeps to it in every language, tested in
+/// tests/cli/index_mixed.rs): exact qualified-name look-ups rely on it
+/// (`graph_store::ids_qualified`).
+pub const NAME_SEPARATORS: [char; 3] = ['.', ':', '/'];
+
 /// The full-text `words` of a file's symbols, one after another: the words of each
 /// qualified name and then of the name (`push_words` of each, a space between). A
 /// qualified name is split once after its last `.`, `:` or `/`: the words of what precedes it
@@ -611,8 +617,8 @@ impl SymbolWords {
     const PREFIXES: usize = 4;
 
     pub fn push(&mut self, out: &mut String, qualified_name: &str, name: &str) {
-        // After the last '.', ':' or '/' (ASCII: one byte), where a name starts.
-        let cut = qualified_name.rfind(['.', ':', '/']).map_or(0, |i| i + 1);
+        // After the last separator (ASCII: one byte), where a name starts.
+        let cut = qualified_name.rfind(NAME_SEPARATORS).map_or(0, |i| i + 1);
         let (prefix, rest) = qualified_name.split_at(cut);
         match self.prefixes.iter().position(|(p, _)| p == prefix) {
             Some(i) => {
